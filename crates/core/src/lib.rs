@@ -1,0 +1,1 @@
+//! The core routing backend of Brevdue (work in progress: see issue 3).

@@ -1,1 +1,3 @@
 //! The core routing backend of Brevdue (work in progress: see issue 3).
+
+pub mod db;

@@ -49,7 +49,8 @@ pub struct Message {
     pub reply_data: Vec<ReplyData>,
     /// `MessageBody/createdDateTime`; `None` when the message has no body (NemSMS).
     pub created_date_time: Option<DateTime<Utc>>,
-    /// The main document first, then additional, then technical documents.
+    /// The documents in the order of the message: the main document first in a valid one,
+    /// then additional and technical documents. [`FileId::document`] indexes this list.
     pub documents: Vec<Document>,
 }
 

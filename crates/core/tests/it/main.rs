@@ -15,4 +15,6 @@
 #![allow(unreachable_pub, dead_code)]
 
 mod common;
+mod messages;
 mod routing;
+mod value_date;

@@ -14,7 +14,11 @@
 
 #![allow(unreachable_pub, dead_code)]
 
+mod changes;
 mod common;
+mod files;
 mod messages;
+mod pull;
 mod routing;
+mod server;
 mod value_date;

@@ -14,6 +14,7 @@
 
 #![allow(unreachable_pub, dead_code)]
 
+mod access;
 mod changes;
 mod common;
 mod files;

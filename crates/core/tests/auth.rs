@@ -11,6 +11,9 @@
 //! - the `Caller` extractor and its 401 answers
 //! - nothing secret in the logs
 
+// The helpers below are test code too; clippy's test allowances reach only `#[test]` functions.
+#![allow(clippy::unwrap_used)]
+
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
@@ -327,6 +330,16 @@ async fn full_pkce_flow_with_a_loopback_redirect() {
     let html = page.text().await.unwrap();
     assert!(html.contains("Karen Jensen"));
     assert!(html.contains(&format!("value=\"{KAREN}\"")));
+    // The form posts back to the authorization endpoint, relative to where the page was shown.
+    assert!(html.contains("<form method=\"post\" action=\"authorize\">"));
+    assert_eq!(
+        Url::parse(&core.url("/oauth/authorize?a=b"))
+            .unwrap()
+            .join("authorize")
+            .unwrap()
+            .as_str(),
+        core.url("/oauth/authorize")
+    );
 
     let mut form = params.clone();
     form.push(("login_hint", KAREN));
@@ -1291,18 +1304,19 @@ async fn no_token_secret_code_or_cpr_reaches_the_logs() {
     let (verifier, challenge) = pkce();
     let code = core.login(KAREN, redirect, &challenge).await;
     let (_, tokens) = core.exchange(&code, redirect, &verifier).await;
-    let (_, again) = core.exchange(&code, redirect, &verifier).await;
-    assert_eq!(again["error"], "invalid_grant");
-    secrets.extend([verifier, code]);
     let access = tokens["access_token"].as_str().unwrap().to_owned();
     let refresh = tokens["refresh_token"].as_str().unwrap().to_owned();
-    core.whoami(&access).await;
-    core.http
+    assert_eq!(core.whoami(&access).await.status(), StatusCode::OK);
+    let info = core
+        .http
         .get(core.url("/oauth/userinfo"))
         .bearer_auth(&access)
         .send()
-        .await
-        .unwrap();
+        .await;
+    assert_eq!(info.unwrap().status(), StatusCode::OK);
+    let (_, again) = core.exchange(&code, redirect, &verifier).await;
+    assert_eq!(again["error"], "invalid_grant");
+    secrets.extend([verifier, code]);
 
     let fresh = core.sign_in().await;
     let (_, rotated) = core.refresh(fresh.refresh_token.as_deref().unwrap()).await;

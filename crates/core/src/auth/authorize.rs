@@ -62,11 +62,7 @@ pub(crate) async fn get(State(auth): State<Auth>, RawQuery(query): RawQuery) -> 
     if let Some(state) = request.state {
         hidden.push(("state", state));
     }
-    login_page::login(
-        &auth.config.endpoint("/oauth/authorize"),
-        &hidden,
-        &identities,
-    )
+    login_page::login(&hidden, &identities)
 }
 
 /// `POST /oauth/authorize`: completes the sign-in as `login_hint`, or cancels it.
@@ -152,7 +148,12 @@ pub(crate) async fn demo_identities(State(auth): State<Auth>) -> Response {
     }
 }
 
-/// Checks the parameters of an authorization request (GET or POST).
+/// Checks the parameters of an authorization request (GET or POST). A refusal is the
+/// answer to send: an error page, or a redirect to the client with an error.
+#[expect(
+    clippy::result_large_err,
+    reason = "the error is the HTTP answer itself, made once per request"
+)]
 fn check<'a>(auth: &Auth, params: &'a Params) -> Result<AuthorizeRequest<'a>, Response> {
     let Some(client_id) = params.get("client_id") else {
         return Err(bad_request_page("client_id is missing"));

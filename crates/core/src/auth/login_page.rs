@@ -69,21 +69,15 @@ fn page(status: StatusCode, title: &str, body: &str) -> Response {
 }
 
 /// The test provider's login page: one button per identity, each posting the authorization
-/// request back with `login_hint` set to that identity.
-pub(crate) fn login(
-    action: &str,
-    hidden: &[(&str, &str)],
-    identities: &[DemoIdentity],
-) -> Response {
+/// request back with `login_hint` set to that identity. The form's target is relative, so it
+/// posts back to the address the browser used, whatever prefix the server mounts us under.
+pub(crate) fn login(hidden: &[(&str, &str)], identities: &[DemoIdentity]) -> Response {
     let mut body = String::from(
         "<h1>Log på Brevdue</h1>\n\
          <p class=\"demo\"><strong>Testlogin – ikke MitID.</strong> \
          Vælg hvem du vil logge på som. Personerne er opdigtede.</p>\n",
     );
-    body.push_str(&format!(
-        "<form method=\"post\" action=\"{}\">\n",
-        escape(action)
-    ));
+    body.push_str("<form method=\"post\" action=\"authorize\">\n");
     for (name, value) in hidden {
         body.push_str(&format!(
             "<input type=\"hidden\" name=\"{}\" value=\"{}\">\n",

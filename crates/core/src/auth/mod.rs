@@ -33,18 +33,34 @@
 //! (`{"error": "invalid_grant", "error_description": "…"}`).
 //!
 //! # Using it in the server
-//! ```ignore
-//! let auth = auth::Auth::new(db.clone(), auth::AuthConfig::new(issuer, demo_mode));
-//! auth::check_listen_address(auth.config().test_provider, listen_addr)?;
+//! ```no_run
+//! use axum::{Router, extract::FromRef, routing::get};
+//! use brevdue_core::auth::{self, Auth, AuthConfig, Caller};
+//!
+//! #[derive(Clone, FromRef)]
+//! struct AppState {
+//!     auth: Auth,
+//! }
+//!
+//! async fn whoami(caller: Caller) -> String {
+//!     match caller {
+//!         Caller::Person { name, .. } => name,
+//!         Caller::System { system_id, .. } => system_id,
+//!     }
+//! }
+//!
+//! # async fn start(db: brevdue_core::db::Db) -> Result<(), Box<dyn std::error::Error>> {
+//! let addr: std::net::SocketAddr = "127.0.0.1:8080".parse()?;
+//! let issuer = url::Url::parse("http://127.0.0.1:8080")?;
+//! let auth = Auth::new(db, AuthConfig::new(issuer, true));
+//! auth::check_listen_address(auth.config().test_provider, addr)?;
 //! let app = Router::new()
-//!     .route("/mailboxes", get(list_mailboxes))
-//!     .with_state(AppState { auth: auth.clone(), /* … */ })
+//!     .route("/whoami", get(whoami))
+//!     .with_state(AppState { auth: auth.clone() })
 //!     .merge(auth::router(auth));
-//!
-//! #[derive(Clone, axum::extract::FromRef)]
-//! struct AppState { auth: auth::Auth, /* … */ }
-//!
-//! async fn list_mailboxes(caller: auth::Caller) -> … { … }
+//! axum::serve(tokio::net::TcpListener::bind(addr).await?, app).await?;
+//! # Ok(())
+//! # }
 //! ```
 //! [`Caller`] is an extractor for any router state `S` with `Auth: FromRef<S>` (derive
 //! `FromRef` on the state, or use `Auth` itself as the state). A missing, malformed, expired

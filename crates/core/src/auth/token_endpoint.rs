@@ -146,7 +146,8 @@ async fn authenticate_client(
         Some(secret) => match systems::verify(&auth.db, &id, &secret).await? {
             Some(system) => Ok(Client::System(system)),
             None => {
-                tracing::warn!(client_id = %id, "client authentication failed");
+                // Debug formatting: the id comes from the request, and must not forge log lines.
+                tracing::warn!(client_id = ?id, "client authentication failed");
                 Err(OAuthError::invalid_client("client authentication failed"))
             }
         },

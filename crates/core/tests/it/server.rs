@@ -65,12 +65,20 @@ async fn a_restart_on_the_same_folder_keeps_everything() {
         dir,
         clock,
         http,
+        ..
     } = w;
     server.shutdown().await.unwrap();
     let mut config = brevdue_core::Config::new(&data);
     config.clock = clock;
     let again = brevdue_core::start(config).await.unwrap();
-    let token = again.state().auth.issue(ALICE).await.unwrap();
+    // Signed in through the restarted server's database.
+    let tokens = again
+        .state()
+        .auth
+        .issue_person_tokens(CLIENT, ALICE)
+        .await
+        .unwrap();
+    let token = tokens.access_token;
     let list: Value = http
         .get(format!("{}/apis/v1/mailboxes", again.url()))
         .bearer_auth(&token)
@@ -108,7 +116,15 @@ async fn unknown_routes_and_bad_tokens() {
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["code"], "UNAUTHORIZED");
     let token = w.token(ALICE).await;
-    w.server.state().auth.revoke(&token);
+    let r = w
+        .http
+        .get(w.url("/apis/v1/mailboxes"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    w.revoke(&token).await;
     let r = w
         .http
         .get(w.url("/apis/v1/mailboxes"))

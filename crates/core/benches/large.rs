@@ -3,6 +3,9 @@
 //!
 //! `cargo bench -p brevdue-core --bench large` (env: BENCH_DIR for the temporary files).
 
+// A benchmark fails loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use std::io::Write;

@@ -323,10 +323,10 @@ pub(crate) async fn patch(
     let grant = access::mailbox(&mut tx, &caller, &mailbox_id, state.clock.now()).await?;
     grant.require(Action::Read)?;
     let row = visible_message(&mut tx, &grant, &message_id).await?;
-    if let IfMatch::Version(v) = expected {
-        if v != row.version {
-            return Err(extract::stale());
-        }
+    if let IfMatch::Version(v) = expected
+        && v != row.version
+    {
+        return Err(extract::stale());
     }
     if change.read.is_some() {
         grant.require(Action::MarkRead)?;
@@ -363,9 +363,7 @@ pub(crate) async fn patch(
     if updated != 1 {
         return Err(extract::stale());
     }
-    let row = visible_message(&mut tx, &grant, &message_id)
-        .await
-        .or_else(|_| Err(ApiError::not_found()))?;
+    let row = visible_message(&mut tx, &grant, &message_id).await?;
     tx.commit().await?;
     Ok(with_etag(
         Json(row.to_summary()).into_response(),
@@ -392,10 +390,10 @@ pub(crate) async fn delete(
     grant.require(Action::Read)?;
     let row = visible_message(&mut tx, &grant, &message_id).await?;
     grant.require(Action::Delete)?;
-    if let Some(IfMatch::Version(v)) = expected {
-        if v != row.version {
-            return Err(extract::stale());
-        }
+    if let Some(IfMatch::Version(v)) = expected
+        && v != row.version
+    {
+        return Err(extract::stale());
     }
     let deleted = mailboxes::system_folder(&mut tx, &grant.mailbox.id, FolderType::Deleted).await?;
     let seq = changes::next_seq(&mut tx).await?;

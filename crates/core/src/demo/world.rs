@@ -54,7 +54,7 @@ pub struct CompanyRight {
 }
 
 /// `authorities.authority_type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AuthorityType {
     State,
     Region,
@@ -93,7 +93,7 @@ pub struct Authority {
 }
 
 /// `systems.role`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SystemRole {
     Sender,
     Recipient,

@@ -198,9 +198,16 @@ mod tests {
 
     #[test]
     fn decodes_across_chunk_boundaries_and_white_space() {
-        assert_eq!(decode(&[b"SGVs", b"bG8g\r\n", b"d29y", b"bGQ="]).unwrap(), b"Hello world");
+        assert_eq!(
+            decode(&[b"SGVs", b"bG8g\r\n", b"d29y", b"bGQ="]).unwrap(),
+            b"Hello world"
+        );
         assert_eq!(decode(&[b"SG", b"Vs\n bG8"]).unwrap(), b"Hello");
-        assert_eq!(decode(&[b"SGVsbG8"]).unwrap(), b"Hello", "padding may be missing");
+        assert_eq!(
+            decode(&[b"SGVsbG8"]).unwrap(),
+            b"Hello",
+            "padding may be missing"
+        );
         assert_eq!(decode(&[b""]).unwrap(), b"");
     }
 

@@ -678,3 +678,222 @@ fn the_text_check_notices_missing_and_reordered_words() {
     assert!(words_in_order("Kære Karen", "Karen Kære").is_err());
     assert!(words_in_order("Kære Karen", "Kære Karin").is_err());
 }
+
+// --- Seeding a real SQLite file -----------------------------------------------------------
+
+async fn count(db: &brevdue_core::db::Db, sql: &str) -> i64 {
+    let (n,): (i64,) = sqlx::query_as(sql).fetch_one(db).await.unwrap();
+    n
+}
+
+fn parse_db_time(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+#[tokio::test]
+async fn seeding_a_fresh_database_routes_every_letter_and_a_second_seeding_does_nothing() {
+    let now = now();
+    let dir = tempfile::tempdir().unwrap();
+    let config = brevdue_core::Config {
+        clock: brevdue_core::Clock::manual(now),
+        ..brevdue_core::Config::new(dir.path())
+    };
+    let state = brevdue_core::open_state(&config).await.unwrap();
+    let db = &state.db;
+    let (w, letters) = build(now);
+
+    let report = demo::seed(&state, now).await.unwrap();
+    assert!(report.seeded);
+    assert_eq!(report.messages, letters.len());
+    assert_eq!(report.grants, w.grants.len());
+    let points: usize = contacts::structures().iter().map(|s| s.points.len()).sum();
+    assert_eq!(report.contact_points, points as u64);
+    assert_eq!(demo::seeded_for(db).await.unwrap(), Some(now));
+
+    assert_eq!(
+        count(db, "SELECT COUNT(*) FROM persons").await,
+        w.persons.len() as i64
+    );
+    assert_eq!(
+        count(db, "SELECT COUNT(*) FROM systems").await,
+        w.systems.len() as i64
+    );
+    assert_eq!(
+        count(db, "SELECT COUNT(*) FROM memos").await,
+        letters.len() as i64
+    );
+    assert_eq!(
+        count(db, "SELECT COUNT(*) FROM messages").await,
+        letters.len() as i64
+    );
+    assert_eq!(
+        count(
+            db,
+            "SELECT COUNT(*) FROM memos WHERE routed_to <> 'MAILBOX'"
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        count(db, "SELECT COUNT(*) FROM memos WHERE status = 'SCHEDULED'").await,
+        1
+    );
+
+    // Each letter in its recipient's mailbox, received when it was sent, read when old.
+    for l in &letters {
+        let uuid = l.message.message_uuid.to_string();
+        let (received, read, folder, sender): (String, bool, String, String) = sqlx::query_as(
+            "SELECT m.received_at, m.read, f.name, s.sender_authority_id FROM messages m \
+             JOIN folders f ON f.id = m.folder_id JOIN memos s ON s.message_uuid = m.message_uuid \
+             WHERE m.message_uuid = ?",
+        )
+        .bind(&uuid)
+        .fetch_one(db)
+        .await
+        .unwrap();
+        let received = parse_db_time(&received);
+        if l.message.do_not_deliver_until_date.is_none() {
+            assert!(
+                received >= l.sent && received <= l.sent + Duration::minutes(5),
+                "{}",
+                l.key
+            );
+        }
+        assert_eq!(read, l.sent < now - Duration::days(21), "{}", l.key);
+        assert_eq!(sender, l.authority_id);
+        let bookkeeping =
+            l.authority_id == world::SKAT && l.message.recipient.id == world::LYNGBAKKEN_VVS;
+        assert_eq!(
+            folder == world::BOOKKEEPING_FOLDER,
+            bookkeeping,
+            "{}: {folder}",
+            l.key
+        );
+    }
+    let (oldest,): (String,) = sqlx::query_as("SELECT MIN(received_at) FROM messages")
+        .fetch_one(db)
+        .await
+        .unwrap();
+    assert!(parse_db_time(&oldest) < now - Duration::days(270));
+
+    // Who sees which mailbox, by the core's own access rules.
+    let mut conn = db.acquire().await.unwrap();
+    let mailboxes_of = |id: &str| brevdue_core::auth::Caller::Person {
+        person_id: id.to_owned(),
+        cpr: w.person(id).unwrap().cpr.to_owned(),
+        name: w.person(id).unwrap().name.to_owned(),
+    };
+    let anders = brevdue_core::access::mailboxes(&mut conn, &mailboxes_of(world::ANDERS), now)
+        .await
+        .unwrap();
+    let names: Vec<_> = anders
+        .iter()
+        .map(|g| g.mailbox.owner_name.as_str())
+        .collect();
+    assert_eq!(names, ["Anders Holm", "Karen Holm"]);
+    assert!(anders[1].representative_id.is_some() && anders[1].folder_ids.is_none());
+    let jens = brevdue_core::access::mailboxes(&mut conn, &mailboxes_of(world::JENS), now)
+        .await
+        .unwrap();
+    assert_eq!(jens.len(), 3, "own and two companies");
+    let sofie = brevdue_core::access::mailboxes(&mut conn, &mailboxes_of(world::SOFIE), now)
+        .await
+        .unwrap();
+    let bookkeeping = sofie
+        .iter()
+        .find(|g| g.mailbox.cvr.as_deref() == Some(world::LYNGBAKKEN_VVS))
+        .unwrap();
+    let folder_ids = bookkeeping.folder_ids.clone().unwrap();
+    assert_eq!(folder_ids.len(), 1);
+    let (folder_name,): (String,) = sqlx::query_as("SELECT name FROM folders WHERE id = ?")
+        .bind(&folder_ids[0])
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    assert_eq!(folder_name, world::BOOKKEEPING_FOLDER);
+    assert!(bookkeeping.expires_at.unwrap() > now);
+    // After the grant expires, Sofie no longer sees the plumbers' post.
+    let later = brevdue_core::access::mailboxes(
+        &mut conn,
+        &mailboxes_of(world::SOFIE),
+        now + Duration::days(100),
+    )
+    .await
+    .unwrap();
+    assert_eq!(later.len(), 1);
+    drop(conn);
+
+    // Seeding again changes nothing.
+    let changes = count(db, "SELECT value FROM change_sequence").await;
+    let again = demo::seed(&state, now + Duration::days(3)).await.unwrap();
+    assert_eq!(again, demo::SeedReport::default());
+    assert_eq!(
+        count(db, "SELECT value FROM change_sequence").await,
+        changes
+    );
+    assert_eq!(
+        count(db, "SELECT COUNT(*) FROM memos").await,
+        letters.len() as i64
+    );
+    assert_eq!(
+        count(db, "SELECT COUNT(*) FROM representatives").await,
+        w.grants.len() as i64
+    );
+    assert_eq!(demo::seeded_for(db).await.unwrap(), Some(now));
+
+    // The value-dated letter appears on its day.
+    state.clock.set(now + Duration::days(6));
+    assert_eq!(brevdue_core::release::release_due(&state).await.unwrap(), 1);
+    assert_eq!(
+        count(db, "SELECT COUNT(*) FROM messages WHERE visible = 0").await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn a_seeding_that_stopped_half_way_is_finished_by_the_next() {
+    let now = now();
+    let dir = tempfile::tempdir().unwrap();
+    let config = brevdue_core::Config {
+        clock: brevdue_core::Clock::manual(now),
+        ..brevdue_core::Config::new(dir.path())
+    };
+    let state = brevdue_core::open_state(&config).await.unwrap();
+    let (w, letters) = build(now);
+    demo::seed(&state, now).await.unwrap();
+    // Undo the last steps, as if seeding had stopped after routing some of the letters.
+    for sql in [
+        "DELETE FROM demo_seed",
+        "DELETE FROM representatives",
+        "DELETE FROM message_search",
+    ] {
+        sqlx::query(sql).execute(&state.db).await.unwrap();
+    }
+    let last: Vec<String> = letters
+        .iter()
+        .rev()
+        .take(5)
+        .map(|l| l.message.message_uuid.to_string())
+        .collect();
+    for uuid in &last {
+        sqlx::query("DELETE FROM messages WHERE message_uuid = ?")
+            .bind(uuid)
+            .execute(&state.db)
+            .await
+            .unwrap();
+        sqlx::query("DELETE FROM memos WHERE message_uuid = ?")
+            .bind(uuid)
+            .execute(&state.db)
+            .await
+            .unwrap();
+    }
+    let report = demo::seed(&state, now).await.unwrap();
+    assert!(report.seeded);
+    assert_eq!(report.identities, 0);
+    assert_eq!(report.messages, 5);
+    assert_eq!(report.grants, w.grants.len());
+    assert_eq!(
+        count(&state.db, "SELECT COUNT(*) FROM memos").await,
+        letters.len() as i64
+    );
+}

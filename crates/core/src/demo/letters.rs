@@ -45,6 +45,8 @@ pub struct DemoLetter {
     pub key: &'static str,
     /// The authority that sends it.
     pub authority_id: &'static str,
+    /// When the sender hands it in: its `createdDateTime`, or for a NemSMS the time it is sent.
+    pub sent: DateTime<Utc>,
     pub message: Message,
     pub files: Vec<DemoFile>,
 }
@@ -78,7 +80,7 @@ pub fn letters(world: &World, now: DateTime<Utc>) -> Vec<DemoLetter> {
     ydelse(&c, &mut drafts);
     koeretoej(&c, &mut drafts);
     let mut letters: Vec<DemoLetter> = drafts.into_iter().filter_map(|d| d.finish(&c)).collect();
-    letters.sort_by_key(|l| (l.message.created_date_time.unwrap_or(now), l.key));
+    letters.sort_by_key(|l| (l.sent, l.key));
     letters
 }
 
@@ -501,6 +503,7 @@ impl Draft {
         Some(DemoLetter {
             key: self.key,
             authority_id: self.authority_id,
+            sent: created,
             message,
             files,
         })
@@ -1840,7 +1843,8 @@ fn ydelse(c: &Ctx<'_>, out: &mut Vec<Draft>) {
             YDELSE,
             "Boligstøtte",
             to,
-            c.ago(1, 6, 45),
+            // Handed in today, so that the value date is at most 5 days after.
+            c.now - Duration::hours(2),
             "Ny beregning af din boligstøtte",
         )
         .contact("boligstoette")

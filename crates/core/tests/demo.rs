@@ -9,6 +9,9 @@
 //! - PDF: every PDF opens with poppler's `pdftotext`/`pdfinfo` and holds its text;
 //! - seeding a real SQLite file, twice.
 
+// The helpers below are test code too; clippy's test allowances reach only `#[test]` functions.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
 use std::collections::HashSet;
 use std::process::Command;
 

@@ -707,7 +707,7 @@ fn serialize(letter: &Letter, pages: &[Vec<Op>]) -> Vec<u8> {
     let xref_at = out.len();
     let mut xref = format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1);
     for offset in offsets {
-        let _ = write!(xref, "{offset:010} 00000 n \n");
+        let _ = writeln!(xref, "{offset:010} 00000 n ");
     }
     let id = hex::encode(&Sha256::digest(&out)[..16]);
     let _ = write!(

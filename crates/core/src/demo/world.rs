@@ -508,7 +508,7 @@ pub fn is_fictional_cvr(cvr: &str) -> bool {
         .zip(WEIGHTS)
         .map(|(b, w)| u32::from(b - b'0') * w)
         .sum();
-    sum % 11 != 0
+    !sum.is_multiple_of(11)
 }
 
 #[cfg(test)]

@@ -592,6 +592,11 @@ fn every_message_is_valid_memo_and_reads_back_to_the_same_model_and_bytes() {
         }
         assert_eq!(l.files.len(), l.message.files().count());
     }
+    // The validator is no rubber stamp: a subject longer than the schema allows is caught.
+    let mut broken = letters[0].clone();
+    broken.message.label = "x".repeat(300);
+    let violations = brevdue_memo::validate(broken.to_memo().unwrap().as_slice()).unwrap();
+    assert!(!violations.is_empty());
 }
 
 // --- PDF ----------------------------------------------------------------------------------

@@ -47,22 +47,35 @@ pub fn day_offset(now: DateTime<Utc>, days: i64) -> NaiveDate {
     shifted.unwrap_or(today)
 }
 
-/// `day`, or the Monday after it when it falls on a weekend.
-pub fn weekday_on_or_after(day: NaiveDate) -> NaiveDate {
-    match day.weekday() {
-        Weekday::Sat => day.checked_add_days(Days::new(2)).unwrap_or(day),
-        Weekday::Sun => day.checked_add_days(Days::new(1)).unwrap_or(day),
-        _ => day,
-    }
+/// Whether Danish offices are closed on `day`: a weekend, New Year's Day, 24 to 26 or 31
+/// December. (Movable holidays such as Easter are not counted.)
+pub fn is_closed(day: NaiveDate) -> bool {
+    matches!(day.weekday(), Weekday::Sat | Weekday::Sun)
+        || matches!((day.month(), day.day()), (1, 1) | (12, 24..=26) | (12, 31))
 }
 
-/// `day`, or the Friday before it when it falls on a weekend.
-pub fn weekday_on_or_before(day: NaiveDate) -> NaiveDate {
-    match day.weekday() {
-        Weekday::Sat => day.checked_sub_days(Days::new(1)).unwrap_or(day),
-        Weekday::Sun => day.checked_sub_days(Days::new(2)).unwrap_or(day),
-        _ => day,
+/// `day`, or the first working day after it (see [`is_closed`]).
+pub fn weekday_on_or_after(day: NaiveDate) -> NaiveDate {
+    let mut d = day;
+    while is_closed(d) {
+        match d.checked_add_days(Days::new(1)) {
+            Some(next) => d = next,
+            None => return day,
+        }
     }
+    d
+}
+
+/// `day`, or the last working day before it (see [`is_closed`]).
+pub fn weekday_on_or_before(day: NaiveDate) -> NaiveDate {
+    let mut d = day;
+    while is_closed(d) {
+        match d.checked_sub_days(Days::new(1)) {
+            Some(prev) => d = prev,
+            None => return day,
+        }
+    }
+    d
 }
 
 fn weekday_name(day: NaiveDate) -> &'static str {
@@ -97,11 +110,6 @@ pub fn weekday_date(day: NaiveDate) -> String {
 /// "december 2026"
 pub fn month_year(day: NaiveDate) -> String {
     format!("{} {}", month_name(day.month()), day.year())
-}
-
-/// The name of the month of `day`: "december".
-pub fn month(day: NaiveDate) -> &'static str {
-    month_name(day.month())
 }
 
 /// "kl. 09.40", in Danish time.
@@ -164,9 +172,21 @@ mod tests {
     }
 
     #[test]
-    fn weekends_move_to_a_weekday() {
+    fn weekends_and_holidays_move_to_a_working_day() {
         let saturday = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
         assert_eq!(weekday_on_or_after(saturday).weekday(), Weekday::Mon);
         assert_eq!(weekday_on_or_before(saturday).weekday(), Weekday::Fri);
+        let christmas_eve = NaiveDate::from_ymd_opt(2026, 12, 24).unwrap();
+        assert_eq!(
+            weekday_on_or_after(christmas_eve),
+            NaiveDate::from_ymd_opt(2026, 12, 28).unwrap()
+        );
+        let new_year = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        assert_eq!(
+            weekday_on_or_before(new_year),
+            NaiveDate::from_ymd_opt(2025, 12, 30).unwrap()
+        );
+        let tuesday = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        assert_eq!(weekday_on_or_after(tuesday), tuesday);
     }
 }

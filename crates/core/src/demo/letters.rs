@@ -409,7 +409,11 @@ impl Draft {
                     html_text(html),
                 );
             } else {
-                let letter = self.letter_pdf(authority, address, &case_number);
+                let body: Vec<Block> = greeting(c, self.to)
+                    .into_iter()
+                    .chain(self.body.iter().cloned())
+                    .collect();
+                let letter = self.letter_pdf(authority, address, &case_number, body);
                 let words = letter_words(&letter);
                 push_file(
                     &mut main_files,
@@ -530,7 +534,13 @@ impl Draft {
         )
     }
 
-    fn letter_pdf(&self, authority: &Authority, address: Vec<String>, case: &str) -> pdf::Letter {
+    fn letter_pdf(
+        &self,
+        authority: &Authority,
+        address: Vec<String>,
+        case: &str,
+        body: Vec<Block>,
+    ) -> pdf::Letter {
         let mut meta = vec![("Dato".to_owned(), danish::date(day(self.created)))];
         if self.case {
             meta.push(("Sagsnr.".to_owned(), case.to_owned()));
@@ -548,7 +558,7 @@ impl Draft {
             recipient: address,
             meta,
             title: self.label.clone(),
-            body: self.body.clone(),
+            body,
             closing,
             footer: Self::footer(authority),
             created: self.created,
@@ -758,14 +768,14 @@ fn link(code: ActionCode, label: &str, url: &str, end: Option<DateTime<Utc>>) ->
     }
 }
 
-fn greeting(c: &Ctx<'_>, to: To) -> Block {
-    let name = match to {
-        To::Person(id) => c.world.person(id).map(|p| p.name),
-        To::Company(cvr) => c.world.company(cvr).map(|co| co.name),
-    };
-    match name {
-        Some(n) => p(format!("Kære {n}")),
-        None => p("Kære modtager"),
+/// "Kære Karen Holm"; a letter to a company starts without a greeting, as authorities write.
+fn greeting(c: &Ctx<'_>, to: To) -> Option<Block> {
+    match to {
+        To::Person(id) => c
+            .world
+            .person(id)
+            .map(|person| Block::Paragraph(format!("Kære {}", person.name))),
+        To::Company(_) => None,
     }
 }
 
@@ -806,7 +816,6 @@ fn kommune(c: &Ctx<'_>, out: &mut Vec<Draft>) {
             .contact("pas")
             .no_case()
             .body(vec![
-                greeting(c, to),
                 p("Vi kan se, at dit pas udløber om tre måneder. Skal du rejse uden for Norden, skal du have et gyldigt pas. Nogle lande kræver, at passet er gyldigt i mindst seks måneder efter indrejsen."),
                 h("Sådan får du et nyt pas"),
                 bullets([
@@ -841,7 +850,6 @@ fn kommune(c: &Ctx<'_>, out: &mut Vec<Draft>) {
             .signer("Lene Kjær")
             .text_alternative()
             .body(vec![
-                greeting(c, to),
                 p("Du har bestilt tid i Borgerservice til at få lavet et nyt pas. Her er din tid:"),
                 facts([
                     ("Tidspunkt", danish::weekday_date_time(start)),
@@ -875,7 +883,6 @@ fn kommune(c: &Ctx<'_>, out: &mut Vec<Draft>) {
             .reply(Some(reply_by))
             .text_alternative()
             .body(vec![
-                greeting(c, to),
                 p(format!(
                     "Emil Nørgaard ({}) har fået tilbudt en plads i Børnehuset Solsikken fra {}.",
                     danish::cpr(EMIL_CPR),
@@ -918,7 +925,6 @@ fn kommune(c: &Ctx<'_>, out: &mut Vec<Draft>) {
             .contact("dagtilbud-betaling")
             .no_case()
             .body(vec![
-                greeting(c, to),
                 p("Byrådet har vedtaget taksterne for dagtilbud. Du betaler forældrebetaling i 11 måneder om året. Juli er betalingsfri."),
                 facts([
                     ("Dagpleje", "3.150,00 kr. om måneden".to_owned()),
@@ -939,7 +945,6 @@ fn kommune(c: &Ctx<'_>, out: &mut Vec<Draft>) {
             .contact("tandpleje")
             .about_child(c, EMIL_CPR)
             .body(vec![
-                greeting(c, to),
                 p("Det er tid til Emils næste tandeftersyn hos Børnetandplejen."),
                 facts([
                     ("Barn", format!("Emil Nørgaard, {}", danish::cpr(EMIL_CPR))),
@@ -979,7 +984,6 @@ fn kommune(c: &Ctx<'_>, out: &mut Vec<Draft>) {
             .reply(None)
             .kle("27.36.00", "Praktisk hjælp")
             .body(vec![
-                greeting(c, to),
                 p("Vi har modtaget din ansøgning om mere hjælp i hjemmet. Derfor kommer vi på besøg for at tale med dig om, hvad du har brug for."),
                 facts([
                     ("Tidspunkt", danish::weekday_date_time(visit)),
@@ -1008,7 +1012,6 @@ fn kommune(c: &Ctx<'_>, out: &mut Vec<Draft>) {
             .legal()
             .kle("27.36.00", "Praktisk hjælp")
             .body(vec![
-                greeting(c, to),
                 p("Du har søgt om hjælp til rengøring og tøjvask. Vi har nu behandlet din ansøgning."),
                 h("Afgørelse"),
                 p("Du får hjælp til rengøring hver 14. dag. Du får ikke hjælp til tøjvask."),
@@ -1035,7 +1038,6 @@ fn kommune(c: &Ctx<'_>, out: &mut Vec<Draft>) {
         draft("kommune-rollator", KOMMUNE, "Hjælpemiddelcentret", to, c.ago(90, 10, 0), "Bevilling af rollator")
             .contact("hjaelpemidler")
             .body(vec![
-                greeting(c, to),
                 p("Du har fået bevilget en rollator som udlån. Rollatoren bliver bragt ud til dig inden for 10 hverdage. Chaufføren ringer dagen før."),
                 p("Rollatoren er et udlån. Når du ikke længere har brug for den, skal du give os besked, så henter vi den."),
                 p("Går rollatoren i stykker, reparerer vi den gratis. Skriv eller ring til Hjælpemiddelcentret."),
@@ -1048,7 +1050,6 @@ fn kommune(c: &Ctx<'_>, out: &mut Vec<Draft>) {
             .contact("veje")
             .no_case()
             .body(vec![
-                greeting(c, to),
                 p(format!(
                     "Fra {} lægger vi ny belægning på Strandvejen mellem nr. 1 og nr. 60. Arbejdet varer cirka tre uger.",
                     danish::date(day(c.ahead(3, 7, 0)))
@@ -1056,7 +1057,7 @@ fn kommune(c: &Ctx<'_>, out: &mut Vec<Draft>) {
                 bullets([
                     "Der vil være kørsel med store maskiner mellem kl. 7 og 17 på hverdage.",
                     "Du kan altid komme til og fra din bolig til fods.",
-                    "I enkelte dage kan du ikke køre til din indkørsel. Vi sætter sedler i postkassen to dage før.",
+                    "På enkelte dage kan du ikke køre til din indkørsel. Vi sætter sedler i postkassen to dage før.",
                     "Affaldet bliver hentet som normalt.",
                 ]),
                 p("Har du brug for, at hjemmeplejen eller en taxa kan køre helt frem, så skriv til os, så finder vi en løsning."),
@@ -1076,7 +1077,6 @@ fn kommune(c: &Ctx<'_>, out: &mut Vec<Draft>) {
                 .contact("affald")
                 .no_case()
                 .body(vec![
-                    greeting(c, to),
                     p("Om fire uger får du nye affaldsbeholdere. Så skal du sortere dit affald i ti typer, som det gælder i hele landet."),
                     facts([
                         ("Beholder 1", "Restaffald og madaffald".to_owned()),
@@ -1110,13 +1110,12 @@ fn kommune(c: &Ctx<'_>, out: &mut Vec<Draft>) {
         draft("kommune-flytning", KOMMUNE, "Borgerservice", to, c.ago(270, 12, 5), "Kvittering for flytning")
             .contact("flytning")
             .body(vec![
-                greeting(c, to),
                 p("Vi har registreret din flytning i Folkeregistret."),
                 facts([
                     ("Ny adresse", "Bakkedraget 7, 1. tv., 7599 Fjordmark".to_owned()),
                     ("Flyttedato", danish::date(day(c.ago(274, 12, 0)))),
                 ]),
-                p("Myndigheder, der bruger dine oplysninger fra Folkeregistret, får automatisk din nye adresse. Husk selv at give besked til dit forsikringsselskab, din bank og dit pengeinstitut."),
+                p("Myndigheder, der bruger dine oplysninger fra Folkeregistret, får automatisk din nye adresse. Husk selv at give besked til dit forsikringsselskab, din bank og din arbejdsgiver."),
                 p("Du får et nyt sundhedskort i et separat brev."),
             ]),
     );
@@ -1124,7 +1123,6 @@ fn kommune(c: &Ctx<'_>, out: &mut Vec<Draft>) {
         draft("kommune-sundhedskort", KOMMUNE, "Borgerservice", to, c.ago(268, 9, 50), "Dit nye sundhedskort")
             .contact("sundhedskort")
             .body(vec![
-                greeting(c, to),
                 p("Fordi du er flyttet, har du fået en ny læge og et nyt sundhedskort. Det digitale sundhedskort i appen er opdateret. Et plastkort bliver sendt til dig, hvis du har bestilt et."),
                 facts([
                     ("Din læge", "Lægerne i Bakkegården, Bakkegade 2, 7599 Fjordmark".to_owned()),
@@ -1160,7 +1158,6 @@ fn kommune(c: &Ctx<'_>, out: &mut Vec<Draft>) {
             .kle("02.34.02", "Byggetilladelse")
             .property("0412788")
             .body(vec![
-                greeting(c, to),
                 p("Du har søgt om tilladelse til at opføre en carport på din ejendom Møllevej 22, 7599 Fjordmark. Du får hermed tilladelse."),
                 facts([
                     ("Ejendom", "Møllevej 22, 7599 Fjordmark".to_owned()),
@@ -1195,7 +1192,6 @@ fn kommune(c: &Ctx<'_>, out: &mut Vec<Draft>) {
             .contact("ejendomsskat")
             .property("0412788")
             .body(vec![
-                greeting(c, to),
                 p("Her er en oversigt over ejendomsskatten for Møllevej 22. Beløbet betales i to rater via Betalingsservice."),
                 facts([
                     ("Grundskyld", danish::kroner(1_184_400)),
@@ -1217,7 +1213,6 @@ fn kommune(c: &Ctx<'_>, out: &mut Vec<Draft>) {
             .reply(Some(hearing_by))
             .kle("05.00.00", "Veje og trafik")
             .body(vec![
-                greeting(c, to),
                 p("Vi har modtaget jeres ansøgning om tilladelse til udeservering på fortovet foran Havnepladsen 2."),
                 p("Før vi træffer afgørelse, vil vi give jer mulighed for at komme med bemærkninger til det, vi lægger vægt på."),
                 h("Det forventer vi at give tilladelse til"),
@@ -1239,14 +1234,13 @@ fn kommune(c: &Ctx<'_>, out: &mut Vec<Draft>) {
         draft("kommune-udeservering-gebyr", KOMMUNE, "Opkrævningen", to, c.ago(12, 9, 30), "Opkrævning: Gebyr for ansøgning om udeservering")
             .contact("udeservering")
             .body(vec![
-                greeting(c, to),
                 p("Vi opkræver gebyr for behandling af jeres ansøgning om udeservering."),
                 facts([
                     ("Beløb", danish::kroner(185_000)),
                     ("Betalingsfrist", danish::weekday_date(day(fee_by))),
                     ("Kortart og FI-nr.", "+71< 000000412345678 +83456789<".to_owned()),
                 ]),
-                p("Betal via din netbank med oplysningerne ovenfor eller via linket i beskeden. Betaler I for sent, sender vi en rykker med et rykkergebyr på 100,00 kr."),
+                p("Betal via jeres netbank med oplysningerne ovenfor eller via linket i beskeden. Betaler I for sent, sender vi en rykker med et rykkergebyr på 100,00 kr."),
             ])
             .action(link(ActionCode::Betaling, "Betal gebyret", "https://betaling.fjordmark.example/udeservering", Some(fee_by))),
     );
@@ -1258,7 +1252,6 @@ fn kommune(c: &Ctx<'_>, out: &mut Vec<Draft>) {
             .contact("erhvervsaffald")
             .vehicle("FM 71 204")
             .body(vec![
-                greeting(c, to),
                 p("Jeres virksomhed er fortsat registreret til at aflevere affald på genbrugspladserne i Fjordmark Kommune."),
                 facts([
                     ("Køretøj", "Varebil, FM 71 204".to_owned()),
@@ -1358,7 +1351,6 @@ fn skat(c: &Ctx<'_>, out: &mut Vec<Draft>) {
                 .mandatory()
                 .no_case()
                 .body(vec![
-                    greeting(c, to),
                     p(format!("Din årsopgørelse for {year} er klar. Den viser, hvad du har tjent, og hvor meget du har betalt i skat.")),
                     facts([
                         ("Personlig indkomst", danish::kroner(income)),
@@ -1380,7 +1372,6 @@ fn skat(c: &Ctx<'_>, out: &mut Vec<Draft>) {
             .contact("restskat")
             .mandatory()
             .body(vec![
-                greeting(c, to),
                 p("Du har ikke betalt hele din restskat. Vi opkræver nu det resterende beløb."),
                 facts([
                     ("Restskat", danish::kroner(481_200)),
@@ -1404,7 +1395,6 @@ fn skat(c: &Ctx<'_>, out: &mut Vec<Draft>) {
             .legal()
             .mandatory()
             .body(vec![
-                greeting(c, to),
                 p(format!("Vi har ændret din skatteansættelse for {year}. Vi har tidligere sendt dig et forslag, og vi har ikke modtaget bemærkninger fra dig.")),
                 h("Ændringen"),
                 facts([
@@ -1431,7 +1421,6 @@ fn skat(c: &Ctx<'_>, out: &mut Vec<Draft>) {
             .mandatory()
             .no_case()
             .body(vec![
-                greeting(c, to),
                 p(format!(
                     "Fristen for at angive og betale moms for perioden, der sluttede i {}, er {}.",
                     danish::month_year(day(created - Duration::days(20))),
@@ -1454,7 +1443,6 @@ fn skat(c: &Ctx<'_>, out: &mut Vec<Draft>) {
         )
         .contact("moms")
         .body(vec![
-            greeting(c, to),
             p("Vi har modtaget jeres momsangivelse."),
             facts([
                 ("Salgsmoms", danish::kroner(14_862_500)),
@@ -1474,7 +1462,6 @@ fn skat(c: &Ctx<'_>, out: &mut Vec<Draft>) {
             .contact("a-skat")
             .no_case()
             .body(vec![
-                greeting(c, to),
                 p(format!(
                     "Vi har ikke modtaget jeres indberetning af løn, A-skat og AM-bidrag for {}. Fristen er {}.",
                     danish::month_year(day(created - Duration::days(25))),
@@ -1513,7 +1500,6 @@ fn region(c: &Ctx<'_>, out: &mut Vec<Draft>) {
             .contact("ortopaed")
             .text_alternative()
             .body(vec![
-                greeting(c, to),
                 p("Du er henvist til Ortopædkirurgisk Ambulatorium på grund af smerter i dit højre knæ. Du er indkaldt til en forundersøgelse."),
                 facts([
                     ("Tidspunkt", danish::weekday_date_time(start)),
@@ -1559,7 +1545,6 @@ fn region(c: &Ctx<'_>, out: &mut Vec<Draft>) {
             .contact("patientkontoret")
             .no_case()
             .body(vec![
-                greeting(c, to),
                 p("Du har for nylig været på Fjordmark Sygehus. Vi vil gerne høre om din oplevelse, så vi kan blive bedre."),
                 p(format!(
                     "Spørgeskemaet tager cirka 5 minutter. Du kan svare frem til {}. Det er frivilligt at svare, og dine svar er anonyme.",
@@ -1581,7 +1566,6 @@ fn region(c: &Ctx<'_>, out: &mut Vec<Draft>) {
         )
         .contact("roentgen")
         .body(vec![
-            greeting(c, to),
             p("Din læge har henvist dig til røntgen af dit højre knæ."),
             facts([
                 ("Tidspunkt", danish::weekday_date_time(xray)),
@@ -1609,7 +1593,6 @@ fn region(c: &Ctx<'_>, out: &mut Vec<Draft>) {
         draft("region-roentgen-svar", REGION, "Røntgen og Skanning", to, c.ago(180, 14, 45), "Svar på din røntgenundersøgelse")
             .contact("roentgen")
             .body(vec![
-                greeting(c, to),
                 p("Vi har sendt svaret på din røntgenundersøgelse til din egen læge. Billederne viser slidgigt i dit højre knæ."),
                 p("Din læge kontakter dig for at tale om svaret og om, hvad der nu skal ske. Du kan også se svaret på sundhed.example under Mine undersøgelser."),
             ]),
@@ -1629,7 +1612,6 @@ fn region(c: &Ctx<'_>, out: &mut Vec<Draft>) {
         )
         .contact("medicinsk")
         .body(vec![
-            greeting(c, to),
             p("Du har fået en tid til blodprøve."),
             facts([
                 ("Tidspunkt", danish::weekday_date_time(blood)),
@@ -1661,7 +1643,6 @@ fn region(c: &Ctx<'_>, out: &mut Vec<Draft>) {
             .contact("screening")
             .no_case()
             .body(vec![
-                greeting(c, to),
                 p("Du inviteres til screening for livmoderhalskræft. Screeningen kan finde celleforandringer, før de udvikler sig til kræft."),
                 p("Bestil tid hos din egen læge. Prøven tager kun få minutter. Det er gratis og frivilligt at deltage."),
                 p("Du får svar fra din læge cirka to uger efter prøven."),
@@ -1674,7 +1655,6 @@ fn region(c: &Ctx<'_>, out: &mut Vec<Draft>) {
             .contact("screening")
             .no_case()
             .body(vec![
-                greeting(c, to),
                 p("Du inviteres til screening for tarmkræft. Du får et prøvesæt med posten i løbet af en uge."),
                 p("Du tager prøven hjemme og sender den tilbage i den vedlagte svarkuvert. Det er gratis og frivilligt at deltage."),
                 p("Læs vejledningen, før du tager prøven."),
@@ -1706,7 +1686,6 @@ fn region(c: &Ctx<'_>, out: &mut Vec<Draft>) {
                 additional_reply_data: Vec::new(),
             })
             .body(vec![
-                greeting(c, to),
                 p("Tak for din besked om kørsel til din mors undersøgelser på Fjordmark Sygehus."),
                 p("Man kan få befordringsgodtgørelse, hvis man bor mere end 50 km fra sygehuset. Din mor bor 11 km fra sygehuset og kan derfor ikke få godtgørelse efter afstandsreglen."),
                 p("Kan hun ikke tage bus eller taxa på grund af sit helbred, kan hendes læge bestille liggende eller siddende sygetransport."),
@@ -1724,7 +1703,6 @@ fn ydelse(c: &Ctx<'_>, out: &mut Vec<Draft>) {
         draft("ydelse-folkepension-aar", YDELSE, "Pension", to, created, format!("Din folkepension fra 1. januar {}", day(created + Duration::days(62)).year()))
             .contact("folkepension")
             .body(vec![
-                greeting(c, to),
                 p("Her kan du se, hvor meget du får i folkepension om måneden fra 1. januar."),
                 facts([
                     ("Grundbeløb", danish::kroner(752_800)),
@@ -1748,7 +1726,6 @@ fn ydelse(c: &Ctx<'_>, out: &mut Vec<Draft>) {
         )
         .contact("aeldrecheck")
         .body(vec![
-            greeting(c, to),
             p("Du får ældrecheck i år, fordi din formue er under grænsen."),
             facts([
                 ("Ældrecheck", danish::kroner(2_010_000)),
@@ -1765,7 +1742,6 @@ fn ydelse(c: &Ctx<'_>, out: &mut Vec<Draft>) {
             .contact("aeldrecheck")
             .reply(Some(reply_by))
             .body(vec![
-                greeting(c, to),
                 p("Vi er ved at se på, om du fortsat kan få ældrecheck og helbredstillæg. Vi har brug for oplysninger om din formue."),
                 p(format!(
                     "Udfyld det vedlagte skema, og send det til os senest {}. Du kan svare på denne besked og vedhæfte skemaet.",
@@ -1795,18 +1771,24 @@ fn ydelse(c: &Ctx<'_>, out: &mut Vec<Draft>) {
         ("ydelse-boerneydelse-4", 60),
     ] {
         let created = c.ago(days, 6, 45);
+        let paid = weekday_on_or_after(day(created + Duration::days(10)));
         out.push(
-            draft(key, YDELSE, "Familieydelser", to, created, format!("Udbetaling af børne- og ungeydelse, {}", danish::month_year(day(created))))
+            draft(key, YDELSE, "Familieydelser", to, created, format!("Udbetaling af børne- og ungeydelse, {}", danish::month_year(paid)))
                 .contact("boerneydelse")
                 .about_child(c, EMIL_CPR)
                 .no_case()
                 .body(vec![
-                    greeting(c, to),
                     p("Du får udbetalt børne- og ungeydelse for det kommende kvartal."),
                     facts([
                         ("Barn", format!("Emil Nørgaard, {}", danish::cpr(EMIL_CPR))),
                         ("Beløb", danish::kroner(528_300)),
-                        ("Udbetales", format!("den 20. {} til din NemKonto", danish::month(day(created)))),
+                        (
+                            "Udbetales",
+                            format!(
+                                "{} til din NemKonto",
+                                danish::date(paid)
+                            ),
+                        ),
                     ]),
                     p("Ydelsen er skattefri. Du skal give os besked, hvis Emil ikke længere bor hos dig."),
                 ]),
@@ -1819,7 +1801,6 @@ fn ydelse(c: &Ctx<'_>, out: &mut Vec<Draft>) {
             .contact("boligstoette")
             .legal()
             .body(vec![
-                greeting(c, to),
                 p("Du har søgt om boligstøtte til din lejlighed på Kirkegade 3, st. th. Du får boligstøtte."),
                 facts([
                     ("Boligstøtte om måneden", danish::kroner(212_500)),
@@ -1850,7 +1831,6 @@ fn ydelse(c: &Ctx<'_>, out: &mut Vec<Draft>) {
         .contact("boligstoette")
         .value_date(day_offset(c.now, 3))
         .body(vec![
-            greeting(c, to),
             p(format!(
                 "Din husleje stiger fra {}. Derfor har vi beregnet din boligstøtte igen.",
                 danish::date(from)
@@ -1877,7 +1857,6 @@ fn koeretoej(c: &Ctx<'_>, out: &mut Vec<Draft>) {
             .contact("periodisk-syn")
             .vehicle("FJ 40 123")
             .body(vec![
-                greeting(c, to),
                 p("Din bil skal til periodisk syn."),
                 facts([
                     ("Registreringsnummer", "FJ 40 123".to_owned()),
@@ -1897,7 +1876,6 @@ fn koeretoej(c: &Ctx<'_>, out: &mut Vec<Draft>) {
             .contact("periodisk-syn")
             .vehicle("FM 71 204")
             .body(vec![
-                greeting(c, to),
                 p("Jeres varebil skal til periodisk syn."),
                 facts([
                     ("Registreringsnummer", "FM 71 204".to_owned()),
@@ -1919,10 +1897,9 @@ fn koeretoej(c: &Ctx<'_>, out: &mut Vec<Draft>) {
         )
         .contact("synsrapport")
         .vehicle("FM 71 204")
-        .body(vec![
-            greeting(c, to),
-            p("Jeres varebil FM 71 204 er godkendt ved omsyn. Synsrapporten er vedlagt."),
-        ])
+        .body(vec![p(
+            "Jeres varebil FM 71 204 er godkendt ved omsyn. Synsrapporten er vedlagt.",
+        )])
         .attach(
             "Synsrapport",
             vec![
@@ -1948,7 +1925,6 @@ fn koeretoej(c: &Ctx<'_>, out: &mut Vec<Draft>) {
             .contact("ejerskifte")
             .vehicle("FK 28 916")
             .body(vec![
-                greeting(c, to),
                 p("Du er nu registreret som ejer af bilen FK 28 916. Registreringsattesten er vedlagt."),
                 p("Husk at tegne en ansvarsforsikring. Det skal du, før bilen må køre."),
             ])
@@ -1977,7 +1953,6 @@ fn koeretoej(c: &Ctx<'_>, out: &mut Vec<Draft>) {
             .vehicle("FK 28 916")
             .no_case()
             .body(vec![
-                greeting(c, to),
                 p("Du har bestilt tid til syn af din bil."),
                 facts([
                     ("Registreringsnummer", "FK 28 916".to_owned()),

@@ -672,6 +672,37 @@ fn every_pdf_opens_and_holds_its_text_with_danish_letters() {
     assert_eq!(pdfs, in_models);
     assert!(pdfs >= 50, "{pdfs} PDFs");
     assert!(pages_max >= 2, "long letters run over several pages");
+    // A page renders to an image (what was looked at by eye when the layout was made).
+    let with_pdf = letters
+        .iter()
+        .find(|l| {
+            l.message.documents[..1]
+                .iter()
+                .any(|d| d.files[0].encoding_format == "application/pdf")
+        })
+        .unwrap();
+    let first = dir.path().join(format!("{}-0-0.pdf", with_pdf.key));
+    let png = dir.path().join("page");
+    poppler(
+        "pdftoppm",
+        &[
+            "-r",
+            "50",
+            "-png",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            first.to_str().unwrap(),
+            png.to_str().unwrap(),
+        ],
+    );
+    let rendered = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .find(|e| e.file_name().to_string_lossy().ends_with(".png"))
+        .expect("pdftoppm wrote a PNG");
+    assert!(rendered.metadata().unwrap().len() > 5_000);
     for c in "æøåÆØÅé".chars() {
         assert!(
             danish_letters.contains(&c),

@@ -1238,7 +1238,7 @@ fn kommune(c: &Ctx<'_>, out: &mut Vec<Draft>) {
                 facts([
                     ("Beløb", danish::kroner(185_000)),
                     ("Betalingsfrist", danish::weekday_date(day(fee_by))),
-                    ("Kortart og FI-nr.", "+71< 000000412345678 +83456789<".to_owned()),
+                    ("FI-kort", "+71< 000000412345678 +83456789<".to_owned()),
                 ]),
                 p("Betal via jeres netbank med oplysningerne ovenfor eller via linket i beskeden. Betaler I for sent, sender vi en rykker med et rykkergebyr på 100,00 kr."),
             ])

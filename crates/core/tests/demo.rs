@@ -676,9 +676,10 @@ fn every_pdf_opens_and_holds_its_text_with_danish_letters() {
     let with_pdf = letters
         .iter()
         .find(|l| {
-            l.message.documents[..1]
-                .iter()
-                .any(|d| d.files[0].encoding_format == "application/pdf")
+            l.message
+                .main_document()
+                .and_then(|d| d.files.first())
+                .is_some_and(|f| f.encoding_format == "application/pdf")
         })
         .unwrap();
     let first = dir.path().join(format!("{}-0-0.pdf", with_pdf.key));

@@ -689,7 +689,8 @@ fn html_text(html: &str) -> String {
     let mut out = String::new();
     let mut in_tag = false;
     let mut skip = false;
-    let lower = html.to_lowercase();
+    // ASCII lower case keeps every byte where it was, so indices match `html`.
+    let lower = html.to_ascii_lowercase();
     let mut i = 0;
     let bytes = html.as_bytes();
     while i < bytes.len() {

@@ -74,6 +74,11 @@ const READ_AFTER_DAYS: i64 = 21;
 ///
 /// Seeding a database that already holds the demo world does nothing. A seeding that stopped
 /// half-way is finished by the next: every step skips what is already there.
+///
+/// Deadlines lie ahead of the `now` the world was made for, so a demo database seeded weeks
+/// ago shows them passed: `brevdue serve --demo` should seed a fresh data folder (or the caller
+/// compare [`seeded_for`] with the time and start over). Typical use, after
+/// [`open_state`](crate::open_state): `demo::seed(&state, Utc::now()).await?`.
 pub async fn seed(state: &AppState, now: DateTime<Utc>) -> Result<SeedReport, SeedError> {
     if seeded_for(&state.db).await?.is_some() {
         return Ok(SeedReport::default());

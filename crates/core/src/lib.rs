@@ -43,9 +43,7 @@ use axum::routing::{get, post};
 
 pub use clock::Clock;
 pub use error::ApiError;
-pub use server::{
-    Config, RunningServer, ServeError, open_state, router, serve, start, start_with_state,
-};
+pub use server::{Config, RunningServer, ServeError, open_state, router, serve, start};
 pub use state::AppState;
 
 /// The routes under `/apis/v1`.

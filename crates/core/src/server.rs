@@ -14,7 +14,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tower_http::trace::TraceLayer;
 
-use crate::auth::{self, Auth};
+use crate::auth::{self, Auth, AuthConfig};
 use crate::blobs::BlobStore;
 use crate::clock::Clock;
 use crate::db;
@@ -33,6 +33,11 @@ pub struct Config {
     pub release_interval: Duration,
     /// The largest MeMo accepted, in bytes.
     pub max_memo_bytes: u64,
+    /// The built-in test identity provider (anyone signs in as anyone): for demos and tests,
+    /// and only on a loopback address.
+    pub test_provider: bool,
+    /// The public base URL (the OAuth issuer); `None`: the address it listens on.
+    pub public_url: Option<url::Url>,
 }
 
 impl Config {
@@ -44,6 +49,8 @@ impl Config {
             clock: Clock::system(),
             release_interval: Duration::from_secs(30),
             max_memo_bytes: brevdue_memo::MAX_MESSAGE_BYTES,
+            test_provider: false,
+            public_url: None,
         }
     }
 }
@@ -57,6 +64,10 @@ pub enum ServeError {
     Io(#[from] std::io::Error),
     #[error("the server task failed: {0}")]
     Join(#[from] tokio::task::JoinError),
+    #[error(transparent)]
+    ListenAddress(#[from] auth::ListenAddressError),
+    #[error("the public URL is not valid: {0}")]
+    Url(#[from] url::ParseError),
 }
 
 /// A server started by [`start`].
@@ -97,12 +108,13 @@ impl RunningServer {
     }
 }
 
-/// Opens the data folder and builds the state a server runs with.
-pub async fn open_state(config: &Config) -> Result<AppState, ServeError> {
+/// Opens the data folder and builds the state a server runs with; `issuer` is its public base
+/// URL.
+pub async fn open_state(config: &Config, issuer: url::Url) -> Result<AppState, ServeError> {
     let db = db::open(&config.data_dir).await?;
     let blobs = BlobStore::open(&config.data_dir.join("blobs"), &config.data_dir.join("tmp"))?;
     Ok(AppState {
-        auth: Auth::new(db.clone()),
+        auth: Auth::new(db.clone(), AuthConfig::new(issuer, config.test_provider)),
         db,
         blobs,
         clock: config.clock.clone(),
@@ -111,13 +123,15 @@ pub async fn open_state(config: &Config) -> Result<AppState, ServeError> {
     })
 }
 
-/// The whole HTTP application for `state`.
+/// The whole HTTP application for `state`: the API, sign-in, health and the OpenAPI document.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let auth = state.auth.clone();
+    Router::<AppState>::new()
         .route("/healthz", get(healthz))
         .route("/apis/v1/openapi.json", get(openapi::document))
         .merge(api_routes())
-        .merge(auth::router(state.auth.clone()))
+        .with_state(state)
+        .merge(auth::router(auth))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             // The route's pattern, never the path or query itself (ids, search text).
             let route = req
@@ -127,26 +141,24 @@ pub fn router(state: AppState) -> Router {
                 .unwrap_or_default();
             tracing::info_span!("request", method = %req.method(), route)
         }))
-        .with_state(state)
 }
 
 async fn healthz() -> Json<serde_json::Value> {
     Json(serde_json::json!({ "status": "ok" }))
 }
 
-/// Starts a server on `config.listen` and returns at once; see [`RunningServer`].
+/// Starts a server on `config.listen` and returns at once; see [`RunningServer`]. Seed data
+/// (a demo world) through [`RunningServer::state`] after it has started.
 pub async fn start(config: Config) -> Result<RunningServer, ServeError> {
-    let state = open_state(&config).await?;
-    start_with_state(state, &config).await
-}
-
-/// Starts a server with a state built by [`open_state`] (e.g. after seeding it).
-pub async fn start_with_state(
-    state: AppState,
-    config: &Config,
-) -> Result<RunningServer, ServeError> {
+    auth::check_listen_address(config.test_provider, config.listen)?;
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
+    let url = format!("http://{addr}");
+    let issuer = match &config.public_url {
+        Some(u) => u.clone(),
+        None => url::Url::parse(&url)?,
+    };
+    let state = open_state(&config, issuer).await?;
     let (stop, stopped) = watch::channel(false);
     let app = router(state.clone());
     let mut stop_signal = stopped.clone();
@@ -164,7 +176,7 @@ pub async fn start_with_state(
     ));
     tracing::info!(%addr, "brevdue core listening");
     Ok(RunningServer {
-        url: format!("http://{addr}"),
+        url,
         addr,
         state,
         stop,

@@ -738,7 +738,9 @@ async fn seeding_a_fresh_database_routes_every_letter_and_a_second_seeding_does_
         clock: brevdue_core::Clock::manual(now),
         ..brevdue_core::Config::new(dir.path())
     };
-    let state = brevdue_core::open_state(&config).await.unwrap();
+    let state = brevdue_core::open_state(&config, url::Url::parse("http://127.0.0.1/").unwrap())
+        .await
+        .unwrap();
     let db = &state.db;
     let (w, letters) = build(now);
 
@@ -898,7 +900,9 @@ async fn a_seeding_that_stopped_half_way_is_finished_by_the_next() {
         clock: brevdue_core::Clock::manual(now),
         ..brevdue_core::Config::new(dir.path())
     };
-    let state = brevdue_core::open_state(&config).await.unwrap();
+    let state = brevdue_core::open_state(&config, url::Url::parse("http://127.0.0.1/").unwrap())
+        .await
+        .unwrap();
     let (w, letters) = build(now);
     demo::seed(&state, now).await.unwrap();
     // Undo the last steps, as if seeding had stopped after routing some of the letters.

@@ -20,6 +20,7 @@ mod changes;
 pub mod clock;
 mod contact_route;
 pub mod db;
+pub mod demo;
 pub mod error;
 mod extract;
 mod files;

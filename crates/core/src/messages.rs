@@ -417,3 +417,30 @@ pub(crate) async fn delete(
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// Marks the message delivered from memo `message_uuid` read or unread and/or moves it to
+/// `folder_id` (a folder of its mailbox), with a new version and change number; `false` when
+/// there is no such message. For seeding a demo world; people use [`patch`].
+pub(crate) async fn set_state(
+    conn: &mut SqliteConnection,
+    message_uuid: &str,
+    read: Option<bool>,
+    folder_id: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    let seq = changes::next_seq(&mut *conn).await?;
+    let updated = sqlx::query(
+        "UPDATE messages SET read = COALESCE(?, read), folder_id = COALESCE(?, folder_id), \
+         version = version + 1, change_seq = ? WHERE message_uuid = ? AND (? IS NULL OR \
+         EXISTS (SELECT 1 FROM folders f WHERE f.id = ? AND f.mailbox_id = messages.mailbox_id))",
+    )
+    .bind(read)
+    .bind(folder_id)
+    .bind(seq)
+    .bind(message_uuid)
+    .bind(folder_id)
+    .bind(folder_id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    Ok(updated == 1)
+}

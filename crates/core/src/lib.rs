@@ -17,6 +17,7 @@ pub mod access;
 pub mod auth;
 pub mod blobs;
 mod changes;
+mod cli;
 pub mod clock;
 mod contact_route;
 pub mod db;
@@ -41,6 +42,7 @@ mod timefmt;
 use axum::Router;
 use axum::routing::{get, post};
 
+pub use cli::{CliServer, DEFAULT_LISTEN, ServeOptions, cli_serve, cli_start};
 pub use clock::Clock;
 pub use error::ApiError;
 pub use server::{Config, RunningServer, ServeError, open_state, router, serve, start};

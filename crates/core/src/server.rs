@@ -68,6 +68,8 @@ pub enum ServeError {
     ListenAddress(#[from] auth::ListenAddressError),
     #[error("the public URL is not valid: {0}")]
     Url(#[from] url::ParseError),
+    #[error("seeding the demo world failed: {0}")]
+    Demo(#[from] crate::demo::SeedError),
 }
 
 /// A server started by [`start`].
@@ -193,7 +195,7 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
     running.shutdown().await
 }
 
-async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -134,3 +134,44 @@ async fn unknown_routes_and_bad_tokens() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn brevdue_serve_demo_starts_a_seeded_core_on_loopback() {
+    let options = brevdue_core::ServeOptions {
+        listen: Some("127.0.0.1:0".parse().unwrap()),
+        data_dir: None,
+        demo: true,
+    };
+    let running = brevdue_core::cli_start(options).await.unwrap();
+    assert!(
+        running.demo_messages >= 50,
+        "{} demo messages",
+        running.demo_messages
+    );
+    let temp = running.temp_data.as_ref().unwrap().path().to_path_buf();
+    assert!(temp.join("brevdue.sqlite3").is_file());
+    let http = reqwest::Client::new();
+    let ids: Value = http
+        .get(format!("{}/oauth/demo-identities", running.server.url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(!ids.as_array().unwrap().is_empty());
+    running.server.shutdown().await.unwrap();
+    drop(running.temp_data);
+    assert!(
+        !temp.exists(),
+        "the demo's temporary data folder is removed"
+    );
+
+    // The test identity provider never listens beyond loopback.
+    let wide = brevdue_core::ServeOptions {
+        listen: Some("0.0.0.0:0".parse().unwrap()),
+        data_dir: None,
+        demo: true,
+    };
+    assert!(brevdue_core::cli_start(wide).await.is_err());
+}

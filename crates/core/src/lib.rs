@@ -30,6 +30,7 @@ pub mod mailboxes;
 mod memos;
 mod messages;
 pub mod openapi;
+mod pdftext;
 pub mod release;
 pub mod representatives;
 pub mod routing;

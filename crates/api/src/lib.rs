@@ -7,3 +7,5 @@
 //!
 //! What it is not for: no I/O, no validation beyond what the types say, no rules of who may see
 //! what (that is `brevdue-core`'s job).
+
+pub mod contacts;

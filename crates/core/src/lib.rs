@@ -20,6 +20,7 @@ mod changes;
 mod cli;
 pub mod clock;
 mod contact_route;
+pub mod contacts;
 pub mod db;
 pub mod demo;
 pub mod error;

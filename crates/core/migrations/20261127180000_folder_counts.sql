@@ -43,3 +43,6 @@ BEGIN
     ON CONFLICT (mailbox_id, folder_id, sender_public)
     DO UPDATE SET total = total + 1, unread = unread + (NEW.read = 0);
 END;
+
+-- Unread messages, newest first (the `read=false` filter of a list), counted from the index.
+CREATE INDEX messages_unread ON messages(mailbox_id, visible, read, received_at, folder_id);

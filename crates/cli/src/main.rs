@@ -73,11 +73,11 @@ fn main() -> ExitCode {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::Rejected) => ExitCode::from(1),
         Err(Failure::Failed(e)) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", output::printable(&format!("{e:#}")));
             ExitCode::from(1)
         }
         Err(Failure::Usage(e)) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", output::printable(&format!("{e:#}")));
             ExitCode::from(2)
         }
     }

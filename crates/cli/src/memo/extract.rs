@@ -31,14 +31,14 @@ pub(crate) fn run(path: &Path, out: &Path) -> Result<Outcome, Failure> {
     // The paths of complete files go to standard output, whatever happened next.
     output::with_stdout(|w| {
         for p in &complete {
-            writeln!(w, "{}", p.display())?;
+            writeln!(w, "{}", output::printable(&p.display().to_string()))?;
         }
         Ok(())
     })?;
     match result {
         Ok(_) => Ok(Outcome::Success),
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", output::printable(&e.to_string()));
             eprintln!("the message is broken: reading stopped at the error above");
             match complete.len() {
                 0 => eprintln!("no file was written completely"),
@@ -52,7 +52,7 @@ pub(crate) fn run(path: &Path, out: &Path) -> Result<Outcome, Failure> {
             if let Some(p) = sink.incomplete() {
                 eprintln!(
                     "{} is INCOMPLETE: it holds only the part decoded before the error",
-                    p.display()
+                    output::printable(&p.display().to_string())
                 );
             }
             Ok(Outcome::Rejected)

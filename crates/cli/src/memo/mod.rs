@@ -89,7 +89,7 @@ fn validate(path: &Path) -> Result<Outcome, Failure> {
     }
     output::with_stdout(|out| {
         for v in &violations {
-            writeln!(out, "{v}")?;
+            writeln!(out, "{}", output::printable(&v.to_string()))?;
         }
         Ok(())
     })?;

@@ -90,22 +90,27 @@ pub fn agenda(message: &Message) -> Vec<AgendaItem> {
         for (a, action) in document.actions.iter().enumerate() {
             // The action's position, for uids that are the same at every reading.
             let position = format!("{}-action-{d}-{a}", message.message_uuid);
-            if let Some(reservation) = &action.reservation {
-                if reservations.insert(reservation.reservation_uuid) {
-                    items.push(booked(message, action, reservation));
+            match (&action.reservation, &action.action_code) {
+                (Some(reservation), _) => {
+                    if reservations.insert(reservation.reservation_uuid) {
+                        items.push(booked(message, action, reservation));
+                    }
                 }
-            } else if action.action_code == ActionCode::Aftale {
-                if let Some(start) = action.start_date_time {
-                    let mut item = from_action(message, action, start, &position);
-                    item.kind = AgendaKind::Appointment;
-                    item.uid = format!("{position}-appointment");
-                    item.end = action.end_date_time;
-                    items.push(item);
+                (None, ActionCode::Aftale) => {
+                    if let Some(start) = action.start_date_time {
+                        let mut item = from_action(message, action, start, &position);
+                        item.kind = AgendaKind::Appointment;
+                        item.uid = format!("{position}-appointment");
+                        item.end = action.end_date_time;
+                        items.push(item);
+                    }
                 }
-            } else if action.action_code.is_task() {
-                if let Some(end) = action.end_date_time {
-                    items.push(from_action(message, action, end, &position));
+                (None, code) if code.is_task() => {
+                    if let Some(end) = action.end_date_time {
+                        items.push(from_action(message, action, end, &position));
+                    }
                 }
+                (None, _) => {}
             }
         }
     }
@@ -180,9 +185,7 @@ mod tests {
     const BOOKING: &str = "1f0c2e4a-9b3d-4c5e-8f7a-6b5c4d3e2f1a";
 
     fn at(day: u32, hour: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2027, 3, day, hour, 0, 0)
-            .single()
-            .unwrap_or_default()
+        Utc.with_ymd_and_hms(2027, 3, day, hour, 0, 0).unwrap()
     }
 
     fn message(actions: Vec<Action>) -> Message {
@@ -190,7 +193,7 @@ mod tests {
             memo_version: "1.2".into(),
             memo_sch_version: None,
             message_type: MessageType::DigitalPost,
-            message_uuid: Uuid::parse_str(MESSAGE).unwrap_or_default(),
+            message_uuid: Uuid::parse_str(MESSAGE).unwrap(),
             message_id: None,
             message_code: None,
             label: "Indkaldelse".into(),
@@ -234,7 +237,7 @@ mod tests {
 
     fn reservation(uuid: &str, start: DateTime<Utc>, end: DateTime<Utc>) -> Reservation {
         Reservation {
-            reservation_uuid: Uuid::parse_str(uuid).unwrap_or_default(),
+            reservation_uuid: Uuid::parse_str(uuid).unwrap(),
             abstract_: "MR-scanning".into(),
             description: "Scanning af knæ".into(),
             location: "Aarhus Universitetshospital".into(),

@@ -3,7 +3,7 @@
 //!
 //! The calendar is assembled as the `ical` crate's types ([`IcalCalendar`], [`IcalEvent`],
 //! [`IcalAlarm`], [`Property`]; the calendar head with its [`IcalCalendarBuilder`]) and
-//! written out by [`emit`] here, not by the crate's `Emitter`. Measured on ical 0.11, that
+//! written out by `emit` here, not by the crate's `Emitter`. Measured on ical 0.11, that
 //! emitter does not escape TEXT values (a newline in a subject ends the line), folds after 75
 //! characters rather than 75 octets (a line of `æ` comes out at 142 octets), and its parameter
 //! quoting indexes strings by character count as if it were a byte offset, so a CN such as
@@ -357,6 +357,56 @@ mod tests {
         assert_eq!(
             folded(&spaces).replace("\r\n ", ""),
             format!("{spaces}\r\n")
+        );
+    }
+
+    fn item(kind: AgendaKind, start: DateTime<Utc>, end: Option<DateTime<Utc>>) -> AgendaItem {
+        AgendaItem {
+            kind,
+            uid: "u".into(),
+            title: "Samtale".into(),
+            start,
+            end,
+            location: None,
+            description: None,
+            organizer_name: Some("Jobcenter Øst".into()),
+            organizer_mail: None,
+            action_code: None,
+            entry_point: None,
+            message_uuid: uuid::Uuid::nil(),
+            message_label: "Besked".into(),
+            sender_label: "Jobcenter".into(),
+        }
+    }
+
+    fn names(event: &IcalEvent) -> Vec<&str> {
+        event.properties.iter().map(|p| p.name.as_str()).collect()
+    }
+
+    #[test]
+    fn dtend_only_when_it_is_after_dtstart() {
+        use chrono::TimeZone;
+        let nine = Utc.with_ymd_and_hms(2027, 3, 2, 9, 0, 0).unwrap();
+        let ten = Utc.with_ymd_and_hms(2027, 3, 2, 10, 0, 0).unwrap();
+        let appointment = AgendaKind::Appointment;
+        assert!(names(&event(&item(appointment, nine, Some(ten)), nine)).contains(&"DTEND"));
+        for end in [None, Some(nine), Some(nine - chrono::Duration::hours(1))] {
+            let e = event(&item(appointment, nine, end), nine);
+            assert!(!names(&e).contains(&"DTEND"), "{end:?}");
+        }
+    }
+
+    #[test]
+    fn an_organizer_without_mail_is_named_in_the_description() {
+        use chrono::TimeZone;
+        let nine = Utc.with_ymd_and_hms(2027, 3, 2, 9, 0, 0).unwrap();
+        let e = event(&item(AgendaKind::Appointment, nine, None), nine);
+        assert!(!names(&e).contains(&"ORGANIZER"));
+        let description = e.properties.iter().find(|p| p.name == "DESCRIPTION");
+        let value = description.and_then(|p| p.value.as_deref()).unwrap_or("");
+        assert!(
+            value.starts_with("Arrangør: Jobcenter Øst\\nAfsender: Jobcenter\\n"),
+            "{value}"
         );
     }
 

@@ -525,3 +525,97 @@ fn the_sample_message_end_to_end() {
         "Aarhus Universitetshospital, Palle Juul-Jensens Boulevard 99, 8200 Aarhus N"
     );
 }
+
+/// A small deterministic generator, so that the run below is the same every time.
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self, below: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % below as u64) as usize
+    }
+
+    fn text(&mut self) -> String {
+        const ALPHABET: [char; 18] = [
+            'a', 'Z', ' ', '\t', ',', ';', ':', '\\', '"', '\n', '\r', 'æ', 'ø', 'Å', '€', '🗓',
+            '\u{7}', '=',
+        ];
+        let len = self.next(300);
+        (0..len)
+            .map(|_| ALPHABET[self.next(ALPHABET.len())])
+            .collect()
+    }
+}
+
+/// What a TEXT value reads back as: line breaks as `\n`, other control characters as spaces,
+/// and, because `ical`'s reader trims the end of a line, no white space at the end.
+fn as_read_back(s: &str) -> String {
+    let s = s.replace("\r\n", "\n").replace('\r', "\n");
+    let s: String = s
+        .chars()
+        .map(|c| match c {
+            '\n' | '\t' => c,
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect();
+    s.trim_end_matches([' ', '\t']).to_owned()
+}
+
+#[test]
+fn random_hostile_text_round_trips_through_ical() {
+    let template = agenda(&read("agenda_hospital.xml"))
+        .into_iter()
+        .find(|i| i.kind == AgendaKind::Appointment)
+        .unwrap();
+    let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
+    for round in 0..300 {
+        let mut item = template.clone();
+        item.title = format!("x{}", rng.text());
+        item.location = Some(format!("x{}", rng.text()));
+        item.description = Some(rng.text());
+        item.organizer_name = Some(rng.text());
+        item.sender_label = rng.text();
+        let ics = to_ics(std::slice::from_ref(&item), stamp());
+        assert_wire_form(&ics);
+        let calendar = parse(&ics);
+        assert_eq!(calendar.events.len(), 1, "round {round}: {ics}");
+        let e = &calendar.events[0].properties;
+        assert_eq!(
+            text(e, "SUMMARY"),
+            as_read_back(&item.title),
+            "round {round}"
+        );
+        assert_eq!(
+            text(e, "LOCATION"),
+            as_read_back(item.location.as_deref().unwrap()),
+            "round {round}"
+        );
+        let cn: String = item
+            .organizer_name
+            .as_deref()
+            .unwrap()
+            .chars()
+            .map(|c| match c {
+                '"' => '\'',
+                c if c.is_control() => ' ',
+                c => c,
+            })
+            .collect();
+        let organizer = find(e, "ORGANIZER");
+        assert_eq!(
+            organizer.params,
+            Some(vec![("CN".to_owned(), vec![cn])]),
+            "round {round}"
+        );
+        assert_eq!(
+            organizer.value.as_deref(),
+            Some("mailto:ortopaedi@auh.example")
+        );
+        let description = text(e, "DESCRIPTION");
+        let sender = format!("Afsender: {}", as_read_back(item.sender_label.trim()));
+        assert!(description.contains(&sender), "round {round}");
+    }
+}

@@ -89,8 +89,10 @@ fn event(item: &AgendaItem, stamp: DateTime<Utc>) -> IcalEvent {
         "TRANSP",
         if deadline { "TRANSPARENT" } else { "OPAQUE" },
     ));
-    // Outlook keeps only the first alarm of an event, so the most useful comes first: the day
-    // before an appointment (to plan the trip), two days before a deadline (to still act).
+    // Outlook has one reminder per event and takes it from the first alarm, so the most useful
+    // comes first: the day before an appointment (to plan the trip), two days before a
+    // deadline (to still act). Google Calendar ignores alarms in imported files and uses the
+    // user's own default reminders.
     let triggers: &[&str] = if deadline {
         &["-P2D"]
     } else {

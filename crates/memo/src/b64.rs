@@ -118,10 +118,10 @@ impl Decoder {
                 "the text ends in the middle of a group".into(),
             ));
         }
-        if let Some(first) = self.pending.iter().position(|b| *b == b'=') {
-            if self.pending[first..].iter().any(|b| *b != b'=') {
-                return Err(DecodeError::Invalid("text after the padding".into()));
-            }
+        if let Some(first) = self.pending.iter().position(|b| *b == b'=')
+            && self.pending[first..].iter().any(|b| *b != b'=')
+        {
+            return Err(DecodeError::Invalid("text after the padding".into()));
         }
         if self.pending.is_empty() {
             return Ok(());
@@ -198,9 +198,16 @@ mod tests {
 
     #[test]
     fn decodes_across_chunk_boundaries_and_white_space() {
-        assert_eq!(decode(&[b"SGVs", b"bG8g\r\n", b"d29y", b"bGQ="]).unwrap(), b"Hello world");
+        assert_eq!(
+            decode(&[b"SGVs", b"bG8g\r\n", b"d29y", b"bGQ="]).unwrap(),
+            b"Hello world"
+        );
         assert_eq!(decode(&[b"SG", b"Vs\n bG8"]).unwrap(), b"Hello");
-        assert_eq!(decode(&[b"SGVsbG8"]).unwrap(), b"Hello", "padding may be missing");
+        assert_eq!(
+            decode(&[b"SGVsbG8"]).unwrap(),
+            b"Hello",
+            "padding may be missing"
+        );
         assert_eq!(decode(&[b""]).unwrap(), b"");
     }
 

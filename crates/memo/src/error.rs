@@ -31,7 +31,9 @@ pub enum ErrorKind {
     #[error("not well-formed XML: {0}")]
     Syntax(String),
     /// A `<!DOCTYPE>` (and so possibly entity declarations or external references).
-    #[error("a DTD or entity declaration is not allowed in a MeMo message; nothing was fetched or expanded")]
+    #[error(
+        "a DTD or entity declaration is not allowed in a MeMo message; nothing was fetched or expanded"
+    )]
     Dtd,
     /// An entity reference other than the five XML defines and character references.
     #[error("the entity reference &{0}; is not allowed; only the predefined XML entities are")]

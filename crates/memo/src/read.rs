@@ -22,7 +22,7 @@ use crate::b64;
 use crate::error::{Error, ErrorKind, Position, Result};
 use crate::model::*;
 use crate::sink::{FileMeta, Sink};
-use crate::xml::{self, ns, Element, Event, Parser, TextCollector};
+use crate::xml::{self, Element, Event, Parser, TextCollector, ns};
 
 /// The longest text value the reader keeps (any text other than file content). The schema
 /// allows 512 characters at most; this leaves room for lenient reading but not for abuse.
@@ -76,26 +76,25 @@ struct Header {
 
 impl<R: Read> Reader<'_, R> {
     fn message(&mut self) -> Result<Message> {
-        let root = loop {
-            let mut stray = false;
-            match self.p.next(&mut |t| {
-                stray |= !xml::is_blank(t);
-                Ok(())
-            })? {
-                Event::Start(e) => break e,
-                Event::End(pos) => {
-                    return Err(Error::at(ErrorKind::Syntax("unexpected end tag".into()), pos));
-                }
-                Event::Eof(pos) => {
-                    if stray {
-                        return Err(Error::at(
-                            ErrorKind::NotMemo("the input is not XML".into()),
-                            pos,
-                        ));
-                    }
-                    return Err(Error::at(ErrorKind::UnexpectedEof, pos));
-                }
+        let mut stray = false;
+        let root = match self.p.next(&mut |t| {
+            stray |= !xml::is_blank(t);
+            Ok(())
+        })? {
+            Event::Start(e) => e,
+            Event::End(pos) => {
+                return Err(Error::at(
+                    ErrorKind::Syntax("unexpected end tag".into()),
+                    pos,
+                ));
             }
+            Event::Eof(pos) if stray => {
+                return Err(Error::at(
+                    ErrorKind::NotMemo("the input is not XML".into()),
+                    pos,
+                ));
+            }
+            Event::Eof(pos) => return Err(Error::at(ErrorKind::UnexpectedEof, pos)),
         };
         if root.local != "Message" || root.ns.as_deref() != Some(ns::MEMO) {
             let ns = root.ns.as_deref().unwrap_or("no namespace");
@@ -171,9 +170,9 @@ impl<R: Read> Reader<'_, R> {
             Ok(())
         })? {
             Event::Eof(_) if !stray => Ok(()),
-            _ => Err(self
-                .p
-                .error(ErrorKind::Syntax("content after the end of the message".into()))),
+            _ => Err(self.p.error(ErrorKind::Syntax(
+                "content after the end of the message".into(),
+            ))),
         }
     }
 
@@ -793,7 +792,10 @@ impl<R: Read> Reader<'_, R> {
             Ok(())
         })?;
         if uuid_at.is_none() {
-            return Err(Error::at(ErrorKind::Missing("ForwardData/messageUUID"), parent.pos));
+            return Err(Error::at(
+                ErrorKind::Missing("ForwardData/messageUUID"),
+                parent.pos,
+            ));
         }
         Ok(d)
     }
@@ -851,7 +853,10 @@ impl<R: Read> Reader<'_, R> {
             Ok(())
         })?;
         if !seen_uuid {
-            return Err(Error::at(ErrorKind::Missing("ReplyData/messageUUID"), parent.pos));
+            return Err(Error::at(
+                ErrorKind::Missing("ReplyData/messageUUID"),
+                parent.pos,
+            ));
         }
         Ok(d)
     }
@@ -899,7 +904,9 @@ impl<R: Read> Reader<'_, R> {
                 return r.skip();
             }
             match e.local.as_str() {
-                "mainDocumentID" | "additionalDocumentID" | "technicalDocumentID"
+                "mainDocumentID"
+                | "additionalDocumentID"
+                | "technicalDocumentID"
                 | "documentID" => doc.id = r.opt_text()?,
                 "label" => doc.label = r.opt_text()?,
                 "File" => {
@@ -1150,7 +1157,11 @@ fn field_name(local: &str) -> &'static str {
         "endDateTime",
         "originalMessageDateTime",
     ];
-    KNOWN.iter().find(|k| **k == local).copied().unwrap_or("value")
+    KNOWN
+        .iter()
+        .find(|k| **k == local)
+        .copied()
+        .unwrap_or("value")
 }
 
 fn uuid(field: &'static str, text: &str, pos: Position) -> Result<Uuid> {
@@ -1175,10 +1186,17 @@ pub(crate) fn parse_date_time(s: &str) -> Option<DateTime<Utc>> {
     }
     // RFC 3339 needs seconds; xs:dateTime allows a lower-case z as well as none.
     let s2 = s.strip_suffix('z').map(|b| format!("{b}Z"));
-    if let Some(t) = s2.as_deref().and_then(|x| DateTime::parse_from_rfc3339(x).ok()) {
+    if let Some(t) = s2
+        .as_deref()
+        .and_then(|x| DateTime::parse_from_rfc3339(x).ok())
+    {
         return Some(t.with_timezone(&Utc));
     }
-    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"] {
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+    ] {
         if let Ok(t) = NaiveDateTime::parse_from_str(s, format) {
             return Some(t.and_utc());
         }

@@ -53,11 +53,18 @@ fn is_invisible(c: char) -> bool {
 
 /// Windows device names, with or without an extension.
 fn is_reserved(name: &str) -> bool {
-    let stem = name.split('.').next().unwrap_or("").trim_end().to_ascii_uppercase();
-    matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$")
-        || ((stem.starts_with("COM") || stem.starts_with("LPT"))
-            && stem.len() == 4
-            && stem.as_bytes()[3].is_ascii_digit())
+    let stem = name
+        .split('.')
+        .next()
+        .unwrap_or("")
+        .trim_end()
+        .to_ascii_uppercase();
+    matches!(
+        stem.as_str(),
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
+    ) || ((stem.starts_with("COM") || stem.starts_with("LPT"))
+        && stem.len() == 4
+        && stem.as_bytes()[3].is_ascii_digit())
 }
 
 fn split_extension(name: &str) -> (&str, &str) {
@@ -116,7 +123,10 @@ mod tests {
     fn strips_directories_and_traversal() {
         assert_eq!(safe_file_name("../../etc/passwd"), "passwd");
         assert_eq!(safe_file_name("/etc/shadow"), "shadow");
-        assert_eq!(safe_file_name("C:\\Windows\\system32\\evil.dll"), "evil.dll");
+        assert_eq!(
+            safe_file_name("C:\\Windows\\system32\\evil.dll"),
+            "evil.dll"
+        );
         assert_eq!(safe_file_name(".."), "fil");
         assert_eq!(safe_file_name("."), "fil");
         assert_eq!(safe_file_name("dir/"), "fil");
@@ -139,7 +149,10 @@ mod tests {
         assert_eq!(safe_file_name("faktura\u{202E}fdp.exe"), "fakturafdp.exe");
         assert_eq!(safe_file_name("a\nb\u{0}c.pdf"), "a_b_c.pdf");
         assert_eq!(safe_file_name("what?<>|*\".txt"), "what______.txt");
-        assert_eq!(safe_file_name("Årsopgørelse 2026.pdf"), "Årsopgørelse 2026.pdf");
+        assert_eq!(
+            safe_file_name("Årsopgørelse 2026.pdf"),
+            "Årsopgørelse 2026.pdf"
+        );
     }
 
     #[test]

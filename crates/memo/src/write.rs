@@ -267,8 +267,14 @@ impl<W: Write> Writer<W> {
         self.opt("grd:country", &a.country)?;
         if let Some(p) = &a.address_point {
             self.open("grd:AddressPoint")?;
-            self.opt("grd:geographicEastingMeasure", &p.geographic_easting_measure)?;
-            self.opt("grd:geographicNorthingMeasure", &p.geographic_northing_measure)?;
+            self.opt(
+                "grd:geographicEastingMeasure",
+                &p.geographic_easting_measure,
+            )?;
+            self.opt(
+                "grd:geographicNorthingMeasure",
+                &p.geographic_northing_measure,
+            )?;
             self.opt("grd:geographicHeightMeasure", &p.geographic_height_measure)?;
             self.close("grd:AddressPoint")?;
         }
@@ -364,7 +370,10 @@ impl<W: Write> Writer<W> {
         })?;
         self.el("originalMessageDateTime", &time(&original))?;
         self.el("originalSender", &f.original_sender)?;
-        self.opt("originalContentResponsible", &f.original_content_responsible)?;
+        self.opt(
+            "originalContentResponsible",
+            &f.original_content_responsible,
+        )?;
         self.opt("originalRepresentative", &f.original_representative)?;
         self.opt("contactPointID", &f.contact_point_id)?;
         self.opt("comment", &f.comment)?;
@@ -400,7 +409,11 @@ impl<W: Write> Writer<W> {
             ))
         })?;
         if m.documents.first().map(|d| d.kind) != Some(DocumentKind::Main)
-            || m.documents.iter().filter(|d| d.kind == DocumentKind::Main).count() != 1
+            || m.documents
+                .iter()
+                .filter(|d| d.kind == DocumentKind::Main)
+                .count()
+                != 1
         {
             return Err(ErrorKind::Unwritable(
                 "the documents must start with the one main document".into(),
@@ -411,9 +424,18 @@ impl<W: Write> Writer<W> {
         self.el("createdDateTime", &time(&created))?;
         // The schema orders additional before technical documents; the model keeps the
         // message's order, so write them in the schema's order. File ids stay the model's.
-        let order = [DocumentKind::Main, DocumentKind::Additional, DocumentKind::Technical];
+        let order = [
+            DocumentKind::Main,
+            DocumentKind::Additional,
+            DocumentKind::Technical,
+        ];
         for kind in order {
-            for (index, doc) in m.documents.iter().enumerate().filter(|(_, d)| d.kind == kind) {
+            for (index, doc) in m
+                .documents
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| d.kind == kind)
+            {
                 self.document(index, doc, contents)?;
             }
         }

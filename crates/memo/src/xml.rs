@@ -12,9 +12,9 @@
 
 use std::io::{self, BufRead, Read};
 
+use quick_xml::NsReader;
 use quick_xml::events::Event as QEvent;
 use quick_xml::name::{Namespace, ResolveResult};
-use quick_xml::NsReader;
 
 use crate::error::{Error, ErrorKind, Position, Result};
 
@@ -63,6 +63,7 @@ impl Element {
     }
 
     /// `{ns}local`, for messages.
+    #[allow(dead_code)] // for the validator, which is being written
     pub(crate) fn display_name(&self) -> String {
         match &self.ns {
             Some(ns) if ns == ns::MEMO => self.local.clone(),
@@ -99,7 +100,9 @@ impl<R: Read> std::fmt::Debug for Parser<R> {
 impl<R: Read> Parser<R> {
     pub(crate) fn new(input: R) -> Result<Self> {
         let mut tracked = Tracked::new(input);
-        tracked.skip_bom().map_err(|e| tracked.error(ErrorKind::Io(e)))?;
+        tracked
+            .skip_bom()
+            .map_err(|e| tracked.error(ErrorKind::Io(e)))?;
         let mut xml = NsReader::from_reader(tracked);
         let config = xml.config_mut();
         config.trim_text_start = false;
@@ -156,7 +159,8 @@ impl<R: Read> Parser<R> {
                 QEvent::DocType(_) => return Err(Error::at(ErrorKind::Dtd, pos)),
                 QEvent::Decl(decl) => {
                     if let Some(enc) = decl.encoding() {
-                        let enc = enc.map_err(|e| Error::at(ErrorKind::Syntax(e.to_string()), pos))?;
+                        let enc =
+                            enc.map_err(|e| Error::at(ErrorKind::Syntax(e.to_string()), pos))?;
                         let normal = enc.trim().to_ascii_lowercase();
                         if normal != "utf-8" && normal != "utf8" {
                             return Err(Error::at(ErrorKind::Encoding(enc.into_owned()), pos));
@@ -174,7 +178,6 @@ impl<R: Read> Parser<R> {
             }
         }
     }
-
 }
 
 /// The start tag `start` as an [`Element`].
@@ -347,7 +350,9 @@ impl<R: Read> Tracked<R> {
     fn scan_text(&mut self, text: &mut dyn FnMut(&[u8]) -> Result<()>) -> Result<()> {
         loop {
             let pos = self.pos;
-            let available = self.fill_buf().map_err(|e| Error::at(ErrorKind::Io(e), pos))?;
+            let available = self
+                .fill_buf()
+                .map_err(|e| Error::at(ErrorKind::Io(e), pos))?;
             if available.is_empty() {
                 return Ok(());
             }
@@ -383,7 +388,9 @@ impl<R: Read> Tracked<R> {
     /// references. Anything else is refused.
     fn reference(&mut self, text: &mut dyn FnMut(&[u8]) -> Result<()>) -> Result<()> {
         let pos = self.pos;
-        let head = self.peek(40).map_err(|e| Error::at(ErrorKind::Io(e), pos))?;
+        let head = self
+            .peek(40)
+            .map_err(|e| Error::at(ErrorKind::Io(e), pos))?;
         // `peek` may return more than asked for: a reference is short, so look no further.
         let head = &head[..head.len().min(40)];
         let Some(semi) = memchr::memchr(b';', head) else {
@@ -420,7 +427,9 @@ impl<R: Read> Tracked<R> {
     fn cdata(&mut self, text: &mut dyn FnMut(&[u8]) -> Result<()>) -> Result<()> {
         loop {
             let pos = self.pos;
-            let available = self.fill_buf().map_err(|e| Error::at(ErrorKind::Io(e), pos))?;
+            let available = self
+                .fill_buf()
+                .map_err(|e| Error::at(ErrorKind::Io(e), pos))?;
             if available.is_empty() {
                 return Err(self.error(ErrorKind::UnexpectedEof));
             }

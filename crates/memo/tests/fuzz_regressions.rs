@@ -6,6 +6,9 @@
 //! |---|---|---|
 //! | `entity-name-runs-on.xml` | an `&` without a near `;` put up to 64 KiB of raw bytes into the error text | `xml.rs`: a reference is looked for within 40 bytes, and a name that is not an XML name is a syntax error |
 
+// Helpers outside #[test] functions may panic too: this is a test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::PathBuf;
 
 use brevdue_memo::{Discard, MemorySink};

@@ -14,6 +14,9 @@
 //! - [`ics`]: the agenda as iCalendar.
 //! - [`usage`]: wrong command lines exit 2.
 
+// Helpers outside #[test] functions may panic too: this is a test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod bad_input;
 mod extract;
 mod ics;

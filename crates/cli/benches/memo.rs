@@ -10,9 +10,10 @@
 //! It writes a 99 MB MeMo message carrying one 70 MiB attachment (random bytes, base64 in
 //! 76-character lines) into a temporary folder (`BREVDUE_BENCH_DIR`, else the system's),
 //! checks once that extract reproduces the attachment exactly, then runs each command 5 times
-//! and prints the median wall time, the throughput over its input, and the peak resident
-//! memory (from GNU time's `%M`, i.e. the child's `getrusage` maximum RSS; `/usr/bin/time`
-//! comes with Debian's `time` package). The files are in the page cache for every run, so
+//! (taking turns) and prints the median wall time, the throughput over its input, the median
+//! CPU time (user + system; steadier than wall time on a machine busy with other work) and the
+//! peak resident memory (GNU time's `%M`, i.e. the child's `getrusage` maximum RSS;
+//! `/usr/bin/time` comes with Debian's `time` package). The files are in the page cache for every run, so
 //! this measures CPU and memory, not the disk.
 //!
 //! Targets: extract at most 1.5x the time of `base64 -d`; extract and inspect at most
@@ -85,30 +86,43 @@ fn main() -> ExitCode {
     drop(extracted);
     fs::remove_dir_all(&check).unwrap();
 
-    let base64_d = measure(time, dir, |i| {
-        let mut c = Command::new("base64");
-        c.arg("-d").arg(&b64);
-        (c, Some(dir.join(format!("b64-{i}.bin"))), None)
-    });
-    let extract = measure(time, dir, |i| {
-        let out = dir.join(format!("extract-{i}"));
-        fs::create_dir(&out).unwrap();
-        let mut c = Command::new(brevdue);
-        c.args(["memo", "extract"])
-            .arg(&message)
-            .arg("--out")
-            .arg(&out);
-        (c, None, Some(out))
-    });
-    let inspect = measure(time, dir, |_| {
-        let mut c = Command::new(brevdue);
-        c.args(["memo", "inspect"]).arg(&message);
-        (c, None, None)
-    });
+    // The runs take turns (base64, extract, inspect, base64, ...) so that a machine busy
+    // with other work slows each command alike.
+    let mut makers: [Maker<'_>; 3] = [
+        Box::new(|i| {
+            let mut c = Command::new("base64");
+            c.arg("-d").arg(&b64);
+            (c, Some(dir.join(format!("b64-{i}.bin"))), None)
+        }),
+        Box::new(|i| {
+            let out = dir.join(format!("extract-{i}"));
+            fs::create_dir(&out).unwrap();
+            let mut c = Command::new(brevdue);
+            c.args(["memo", "extract"])
+                .arg(&message)
+                .arg("--out")
+                .arg(&out);
+            (c, None, Some(out))
+        }),
+        Box::new(|_| {
+            let mut c = Command::new(brevdue);
+            c.args(["memo", "inspect"]).arg(&message);
+            (c, None, None)
+        }),
+    ];
+    let mut runs: [Vec<Run>; 3] = Default::default();
+    for i in 0..RUNS {
+        for (make, runs) in makers.iter_mut().zip(runs.iter_mut()) {
+            runs.push(run_once(time, dir, make(i)));
+        }
+    }
+    let [base64_d, extract, inspect] = runs.map(summarize);
 
     println!();
-    println!("| command | input | median wall (of {RUNS}) | throughput | peak RSS |");
-    println!("|---|---|---|---|---|");
+    println!(
+        "| command | input | median wall (of {RUNS}) | throughput | median CPU (user+sys) | peak RSS |"
+    );
+    println!("|---|---|---|---|---|---|");
     row("base64 -d", b64_bytes, &base64_d);
     row("brevdue memo extract", message_bytes, &extract);
     row("brevdue memo inspect", message_bytes, &inspect);
@@ -147,64 +161,84 @@ fn main() -> ExitCode {
     }
 }
 
-/// Median wall time and the largest peak RSS of the runs of one command.
+/// Makes the `i`th run of a command: the command, a file for its stdout (else none), and a
+/// folder to remove afterwards.
+type Maker<'a> = Box<dyn FnMut(usize) -> (Command, Option<PathBuf>, Option<PathBuf>) + 'a>;
+
+/// One run: wall time, CPU time (user + system), peak RSS.
+struct Run {
+    wall: Duration,
+    cpu: Duration,
+    rss_kib: u64,
+}
+
+/// Median wall and CPU time and the largest peak RSS of the runs of one command.
 struct Measured {
     median: Duration,
+    median_cpu: Duration,
     max_rss_kib: u64,
 }
 
-/// Runs the command `make(i)` gives `RUNS` times under `/usr/bin/time`; its stdout goes to
-/// the file given or nowhere; the folder given is removed after the run.
-fn measure(
+fn summarize(mut runs: Vec<Run>) -> Measured {
+    let max_rss_kib = runs.iter().map(|r| r.rss_kib).max().unwrap_or(0);
+    runs.sort_by_key(|r| r.cpu);
+    let median_cpu = runs[runs.len() / 2].cpu;
+    runs.sort_by_key(|r| r.wall);
+    Measured {
+        median: runs[runs.len() / 2].wall,
+        median_cpu,
+        max_rss_kib,
+    }
+}
+
+/// Runs a command once under `/usr/bin/time`.
+fn run_once(
     time: &Path,
     dir: &Path,
-    mut make: impl FnMut(usize) -> (Command, Option<PathBuf>, Option<PathBuf>),
-) -> Measured {
-    let mut walls = Vec::new();
-    let mut max_rss = 0;
-    for i in 0..RUNS {
-        let (command, stdout_file, cleanup) = make(i);
-        let report = dir.join("time.txt");
-        let mut timed = Command::new(time);
-        timed
-            .arg("-f")
-            .arg("%M")
-            .arg("-o")
-            .arg(&report)
-            .arg(command.get_program())
-            .args(command.get_args());
-        match &stdout_file {
-            Some(f) => timed.stdout(fs::File::create(f).unwrap()),
-            None => timed.stdout(Stdio::null()),
-        };
-        let start = Instant::now();
-        let status = timed.status().unwrap();
-        let wall = start.elapsed();
-        assert!(status.success(), "{:?} failed", command.get_program());
-        let rss: u64 = fs::read_to_string(&report).unwrap().trim().parse().unwrap();
-        walls.push(wall);
-        max_rss = max_rss.max(rss);
-        if let Some(f) = stdout_file {
-            fs::remove_file(f).unwrap();
-        }
-        if let Some(d) = cleanup {
-            fs::remove_dir_all(d).unwrap();
-        }
+    (command, stdout_file, cleanup): (Command, Option<PathBuf>, Option<PathBuf>),
+) -> Run {
+    let report = dir.join("time.txt");
+    let mut timed = Command::new(time);
+    timed
+        .arg("-f")
+        .arg("%M %U %S")
+        .arg("-o")
+        .arg(&report)
+        .arg(command.get_program())
+        .args(command.get_args());
+    match &stdout_file {
+        Some(f) => timed.stdout(fs::File::create(f).unwrap()),
+        None => timed.stdout(Stdio::null()),
+    };
+    let start = Instant::now();
+    let status = timed.status().unwrap();
+    let wall = start.elapsed();
+    assert!(status.success(), "{:?} failed", command.get_program());
+    let report = fs::read_to_string(&report).unwrap();
+    let fields: Vec<&str> = report.split_whitespace().collect();
+    let rss_kib: u64 = fields[0].parse().unwrap();
+    let cpu: f64 = fields[1].parse::<f64>().unwrap() + fields[2].parse::<f64>().unwrap();
+    if let Some(f) = stdout_file {
+        fs::remove_file(f).unwrap();
     }
-    walls.sort();
-    Measured {
-        median: walls[RUNS / 2],
-        max_rss_kib: max_rss,
+    if let Some(d) = cleanup {
+        fs::remove_dir_all(d).unwrap();
+    }
+    Run {
+        wall,
+        cpu: Duration::from_secs_f64(cpu),
+        rss_kib,
     }
 }
 
 fn row(name: &str, input_bytes: u64, m: &Measured) {
     let secs = m.median.as_secs_f64();
     println!(
-        "| {name} | {:.1} MB | {:.3} s | {:.0} MB/s | {:.1} MiB |",
+        "| {name} | {:.1} MB | {:.3} s | {:.0} MB/s | {:.2} s | {:.1} MiB |",
         mb(input_bytes),
         secs,
         mb(input_bytes) / secs,
+        m.median_cpu.as_secs_f64(),
         mib(m.max_rss_kib)
     );
 }

@@ -118,10 +118,10 @@ impl Decoder {
                 "the text ends in the middle of a group".into(),
             ));
         }
-        if let Some(first) = self.pending.iter().position(|b| *b == b'=') {
-            if self.pending[first..].iter().any(|b| *b != b'=') {
-                return Err(DecodeError::Invalid("text after the padding".into()));
-            }
+        if let Some(first) = self.pending.iter().position(|b| *b == b'=')
+            && self.pending[first..].iter().any(|b| *b != b'=')
+        {
+            return Err(DecodeError::Invalid("text after the padding".into()));
         }
         if self.pending.is_empty() {
             return Ok(());

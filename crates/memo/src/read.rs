@@ -76,13 +76,13 @@ struct Header {
 
 impl<R: Read> Reader<'_, R> {
     fn message(&mut self) -> Result<Message> {
-        let root = loop {
+        let root = {
             let mut stray = false;
             match self.p.next(&mut |t| {
                 stray |= !xml::is_blank(t);
                 Ok(())
             })? {
-                Event::Start(e) => break e,
+                Event::Start(e) => e,
                 Event::End(pos) => {
                     return Err(Error::at(ErrorKind::Syntax("unexpected end tag".into()), pos));
                 }

@@ -250,3 +250,23 @@ fn refuses_an_output_folder_that_does_not_exist() {
     run.expect_code(2);
     assert!(run.stderr.contains("is not a folder"), "{}", run.stderr);
 }
+
+#[test]
+fn never_writes_through_a_symlink_in_out() {
+    // A link planted under the name the sender chose, pointing outside --out.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    fs::create_dir(&out).unwrap();
+    let outside = tmp.path().join("outside.pdf");
+    std::os::unix::fs::symlink(&outside, out.join("indkaldelse.pdf")).unwrap();
+    let run = brevdue(&[
+        "memo",
+        "extract",
+        arg(&data("v12_default_ns.xml")),
+        "--out",
+        arg(&out),
+    ]);
+    run.expect_code(0);
+    assert!(!outside.exists(), "written through the link");
+    assert_eq!(fs::read(out.join("indkaldelse (2).pdf")).unwrap(), PDF);
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes the MeMo reader and validator with cargo-fuzz (libFuzzer).
 #
-#   fuzz/run.sh [SECONDS] [TARGET...]     # default: 60 seconds each for read and validate
+#   fuzz/run.sh [SECONDS] [TARGET...]     # default: 60 seconds each for read, validate, agenda
 #
 # Needs cargo-fuzz (`cargo install cargo-fuzz`; installed here if missing). Only a stable
 # toolchain is needed: RUSTC_BOOTSTRAP=1 lets stable rustc take the -Z flags cargo-fuzz
@@ -21,7 +21,7 @@ seconds="${1:-60}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(read validate)
+    targets=(read validate agenda)
 fi
 
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked

@@ -154,10 +154,12 @@ fn invalid_base64_names_the_file() {
     let xml = sample().replacen("S8OmcmUgS2FyZW4KCkR1", "S8Om*mUgS2FyZW4KCkR1", 1);
     let runs = refused(xml.as_bytes(), "base64");
     for run in runs {
-        assert!(run.stderr.contains("\"indkaldelse.txt\""), "{}", run.stderr);
-        // The content element starts on line 72 of the sample; the bad text is on line 73.
+        // The * is the 5th character of line 73.
         assert!(
-            run.stderr.starts_with("error: line 72,") || run.stderr.starts_with("error: line 73,"),
+            run.stderr.starts_with(
+                "error: line 73, column 5: the content of file \"indkaldelse.txt\" is not valid \
+                 base64: '*' is not a base64 character"
+            ),
             "{}",
             run.stderr
         );
@@ -184,4 +186,28 @@ fn values_the_reader_must_understand() {
     refused(xml.as_bytes(), "expected true or false");
     let xml = sample().replacen("2026-12-10T12:00:00Z", "next tuesday", 1);
     refused(xml.as_bytes(), "replyByDateTime");
+}
+
+#[test]
+fn invalid_base64_deep_in_a_large_file_is_placed_exactly() {
+    // 20,000 lines of base64 (1.5 MB, many read buffers); one bad character on line 15,000.
+    let line = "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0";
+    let mut lines: Vec<String> = vec![line.to_owned(); 20_000];
+    lines[14_999].replace_range(40..41, "!");
+    let xml = sample().replacen(
+        "JVBERi0xLjQK",
+        &format!("\n{}\nJVBERi0xLjQK", lines.join("\n")),
+        1,
+    );
+    // Where the content starts in the sample: the line after it is the first base64 line.
+    let first = xml.lines().position(|l| l.ends_with(line)).unwrap() + 1;
+    let expected = format!("error: line {}, column 41: ", first + 14_999);
+    for run in refused(xml.as_bytes(), "'!' is not a base64 character") {
+        assert!(
+            run.stderr.starts_with(&expected),
+            "{expected} in {}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("\"indkaldelse.pdf\""), "{}", run.stderr);
+    }
 }

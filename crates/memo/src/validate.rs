@@ -509,7 +509,7 @@ impl Walker {
                 value.complete.then_some((value.text, frame.pos))
             }
             Kind::Content(check) => {
-                check.finish(frame.pos, &mut self.report);
+                check.finish(&mut self.report);
                 None
             }
             Kind::Skip(_) => None,
@@ -536,7 +536,7 @@ impl Frame {
     ) -> Self {
         let kind = match decl.content {
             Content::Elements(model) => Kind::Elements(Elements::new(decl, model)),
-            Content::Simple(SimpleType::Base64) => Kind::Content(Base64Check::new(filename)),
+            Content::Simple(SimpleType::Base64) => Kind::Content(Base64Check::new(filename, pos)),
             Content::Simple(ty) => Kind::Value {
                 decl,
                 ty,

@@ -105,6 +105,12 @@ const INVALID: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "invalid_base64_last_character.xml",
+        &[
+            "24:9: content of file \"brev.txt\" is not valid base64: the last group of 4 characters does not decode (the character before the = padding has bits set that padding leaves out, or there is too much padding)",
+        ],
+    ),
+    (
         "invalid_base64_character.xml",
         &[
             "26:12: content of file \"brev.txt\" is not valid base64: \"*\" is not a base64 character",
@@ -582,6 +588,20 @@ fn a_bad_character_deep_in_a_large_content_is_found_with_its_position() {
     assert_eq!(
         v.message,
         "content of file \"indkaldelse.pdf\" is not valid base64: \"*\" is not a base64 character"
+    );
+}
+
+#[test]
+fn padding_in_the_middle_of_a_large_content_is_found() {
+    let mut message = BigMessage::new(50_000);
+    message.head.extend_from_slice(b"QQ==\n");
+    let violations = validate(message).unwrap();
+    assert_eq!(
+        lines(&violations),
+        [
+            "27:9: content of file \"indkaldelse.pdf\" is not valid base64: there is text after \
+             the = padding"
+        ]
     );
 }
 

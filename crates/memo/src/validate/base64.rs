@@ -16,15 +16,18 @@ pub(super) struct Base64Check {
     count: u64,
     pub(super) failed: bool,
     filename: Option<String>,
+    /// Where the `content` element starts: problems of the whole value are reported there.
+    at: Position,
 }
 
 impl Base64Check {
-    pub(super) fn new(filename: Option<String>) -> Self {
+    pub(super) fn new(filename: Option<String>, at: Position) -> Self {
         Self {
             decoder: b64::Decoder::new(),
             count: 0,
             failed: false,
             filename,
+            at,
         }
     }
 
@@ -50,7 +53,8 @@ impl Base64Check {
                 Class::Space => {}
                 Class::Other => {
                     self.failed = true;
-                    let c = piece[i..].chars().next().unwrap_or_default();
+                    let c = piece.get(i..).and_then(|s| s.chars().next());
+                    let c = c.unwrap_or(char::REPLACEMENT_CHARACTER);
                     let message = self.problem(&format!(
                         "{} is not a base64 character",
                         quote_str(&c.to_string(), false)
@@ -66,11 +70,12 @@ impl Base64Check {
             .push(bytes, &mut |_| Ok::<(), std::convert::Infallible>(()))
         {
             self.failed = true;
-            report.add(pos, self.problem(&friendly(&reason)));
+            report.add(self.at, self.problem(&friendly(&reason)));
         }
     }
 
-    pub(super) fn finish(self, at: Position, report: &mut Report) {
+    pub(super) fn finish(self, report: &mut Report) {
+        let at = self.at;
         if self.failed {
             return;
         }

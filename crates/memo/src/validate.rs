@@ -32,7 +32,9 @@
 //! Part 2 fixes `whiteSpace` to `collapse` for every atomic type not derived from xs:string,
 //! but libxml2 does not collapse it around an `xs:date` or an `xs:long` (`memoGLNType`,
 //! `memoPNumberType`) and so rejects `<doNotDeliverUntilDate> 2026-12-10
-//! </doNotDeliverUntilDate>`, which is valid. The tests hold a sample of each.
+//! </doNotDeliverUntilDate>`, which is valid. And libxml2 skips characters outside the base64
+//! alphabet in xs:base64Binary (as a MIME decoder may), where XSD allows none. The tests hold
+//! a sample of each.
 
 mod base64;
 mod chars;

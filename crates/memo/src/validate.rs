@@ -574,7 +574,9 @@ fn unknown_attribute(a: &xml::Attribute, element: &str) -> String {
     let name = match a.ns.as_deref() {
         Some(XSI) => format!("xsi:{}", short(&a.local)),
         Some("http://www.w3.org/XML/1998/namespace") => format!("xml:{}", short(&a.local)),
-        other => schema::display(other, short(&a.local)),
+        // An attribute in a namespace is never the unprefixed one of the same name.
+        Some(uri) => format!("{{{}}}{}", short(uri), short(&a.local)),
+        None => short(&a.local).to_owned(),
     };
     format!("attribute {name:?} is not allowed on {element}")
 }

@@ -862,6 +862,24 @@ fn nemsms_with(extra: &str) -> String {
 }
 
 #[test]
+fn attributes_are_matched_by_namespace_too() {
+    let text = std::fs::read_to_string(data_dir().join("valid_12_nemsms.xml")).unwrap();
+    let text = text.replace(
+        "memoVersion=\"1.2\"",
+        "xmlns:m=\"https://DigitalPost.dk/MeMo-1\" m:memoVersion=\"1.2\" xml:lang=\"da\"",
+    );
+    let violations = validate(text.as_bytes()).unwrap();
+    assert_eq!(
+        lines(&violations),
+        [
+            "2:1: attribute \"memoVersion\" is missing on Message; validated as MeMo 1.2",
+            "2:1: attribute \"{https://DigitalPost.dk/MeMo-1}memoVersion\" is not allowed on Message",
+            "2:1: attribute \"xml:lang\" is not allowed on Message",
+        ]
+    );
+}
+
+#[test]
 fn deep_nesting_is_refused_not_stacked() {
     let deep = format!("{}{}", "<x>".repeat(100_000), "</x>".repeat(100_000));
     let err = validate(nemsms_with(&deep).as_bytes()).unwrap_err();

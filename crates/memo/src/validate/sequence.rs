@@ -287,7 +287,7 @@ fn times(n: u32) -> String {
 
 /// The name of `e` for messages (a hostile name is cut short).
 pub(super) fn e_display(e: &Element) -> String {
-    schema::display(e.ns.as_deref(), short(&e.local))
+    schema::display(e.ns.as_deref().map(short), short(&e.local))
 }
 
 /// At most 80 characters of `name`.

@@ -51,8 +51,8 @@ use crate::xml::{self, Element, Event, Parser, ns};
 
 use base64::Base64Check;
 use chars::{Utf8, advance, not_utf8};
-use schema::{Content, Decl, Version};
-use sequence::{Elements, Placed, e_display, short};
+use schema::{Content, Decl, Version, short};
+use sequence::{Elements, Placed, e_display};
 use types::{Collector, SimpleType, quote_str};
 
 /// One rule of the schema that a message breaks, and where.

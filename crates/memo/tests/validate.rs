@@ -880,6 +880,26 @@ fn attributes_are_matched_by_namespace_too() {
 }
 
 #[test]
+fn names_in_messages_use_the_usual_prefixes() {
+    let udd = "https://www.dst.dk/da/TilSalg/Forskningsservice/Dokumentation/hoejkvalitetsvariable/elevregister-2/udd#";
+    let long = format!("urn:{}", "x".repeat(500));
+    let extra = format!("<u:Education xmlns:u=\"{udd}\"/><o:thing xmlns:o=\"{long}\"/>");
+    let violations = validate(nemsms_with(&extra).as_bytes()).unwrap();
+    let messages: Vec<&str> = violations.iter().map(|v| v.message.as_str()).collect();
+    assert!(
+        messages[0].starts_with("element \"udd:Education\" is not allowed in MessageHeader"),
+        "{messages:#?}"
+    );
+    assert!(
+        messages[1].starts_with(&format!(
+            "element \"{{urn:{}}}thing\" is not allowed",
+            "x".repeat(76)
+        )),
+        "{messages:#?}"
+    );
+}
+
+#[test]
 fn deep_nesting_is_refused_not_stacked() {
     let deep = format!("{}{}", "<x>".repeat(100_000), "</x>".repeat(100_000));
     let err = validate(nemsms_with(&deep).as_bytes()).unwrap_err();

@@ -181,15 +181,22 @@ fn prefix(uri: &str) -> Option<&'static str> {
 }
 
 /// `name` in namespace `uri` as a developer reads it: `Sender`, `grd:cprNumber`,
-/// `{urn:other}foo`, or `foo` when in no namespace.
+/// `{urn:other}foo`, or `foo` when in no namespace. A hostile URI is cut short.
 pub(super) fn display(uri: Option<&str>, name: &str) -> String {
     match uri {
         None => name.to_owned(),
         Some(uri) => match prefix(uri) {
             Some(p) => format!("{p}{name}"),
-            None => format!("{{{uri}}}{name}"),
+            None => format!("{{{}}}{name}", short(uri)),
         },
     }
+}
+
+/// At most 80 characters of `name`.
+pub(super) fn short(name: &str) -> &str {
+    name.char_indices()
+        .nth(80)
+        .map_or(name, |(i, _)| &name[..i])
 }
 
 impl Decl {

@@ -6,7 +6,7 @@ use crate::error::Position;
 use crate::xml::{Element, ns};
 
 use super::Report;
-use super::schema::{self, Decl, Model, Particle, UNBOUNDED, Version};
+use super::schema::{self, Decl, Model, Particle, UNBOUNDED, Version, short};
 use super::types::{self, quote_str};
 
 /// Where a model's sequence has got to.
@@ -287,12 +287,5 @@ fn times(n: u32) -> String {
 
 /// The name of `e` for messages (a hostile name is cut short).
 pub(super) fn e_display(e: &Element) -> String {
-    schema::display(e.ns.as_deref().map(short), short(&e.local))
-}
-
-/// At most 80 characters of `name`.
-pub(super) fn short(name: &str) -> &str {
-    name.char_indices()
-        .nth(80)
-        .map_or(name, |(i, _)| &name[..i])
+    schema::display(e.ns.as_deref(), short(&e.local))
 }

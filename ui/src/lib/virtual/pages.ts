@@ -22,6 +22,8 @@ export class PagedList<T> {
   /** Pages still shown but due to be fetched again (after `refreshAll`). */
   private readonly stale = new Set<number>();
   private generation = 0;
+  /** The page in the middle of the last request: the one to keep pages around. */
+  private center = 0;
   private _total: number | null = null;
   private onChange: () => void;
   private closed = false;
@@ -64,7 +66,8 @@ export class PagedList<T> {
       if (this._total !== null && p * this.pageSize >= this._total && p > 0) break;
       waits.push(this.load(p));
     }
-    this.evict((first + last) / 2);
+    this.center = (first + last) / 2;
+    this.evict();
     return Promise.all(waits).then(() => undefined);
   }
 
@@ -100,6 +103,7 @@ export class PagedList<T> {
         this._total = page.total;
         this.pages.set(p, page.items);
         this.stale.delete(p);
+        this.evict();
         this.onChange();
       })
       .finally(() => {
@@ -109,8 +113,9 @@ export class PagedList<T> {
     return job;
   }
 
-  private evict(center: number): void {
+  private evict(): void {
     if (this.pages.size <= this.maxPages) return;
+    const center = this.center;
     const byDistance = [...this.pages.keys()].sort(
       (a, b) => Math.abs(b - center) - Math.abs(a - center),
     );

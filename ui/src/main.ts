@@ -10,7 +10,7 @@ import App from './App.svelte';
 import { installThemes } from './lib/theme';
 
 async function start(): Promise<void> {
-  installThemes({ borgerdk, virkdk });
+  await installThemes({ borgerdk, virkdk });
 
   // The DKFDS icon sprite, once, so that <use href="#name"> finds every icon.
   const sprite = document.createElement('div');

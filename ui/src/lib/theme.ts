@@ -10,9 +10,12 @@ export type ThemeName = 'borgerdk' | 'virkdk';
 
 let links: Record<ThemeName, HTMLLinkElement> | null = null;
 
-/** Adds the two theme stylesheets to the page (once), the borger.dk one active. */
-export function installThemes(urls: Record<ThemeName, string>): void {
-  if (links) return;
+/**
+ * Adds the two theme stylesheets to the page (once), the borger.dk one active. Resolves
+ * when they have loaded (or failed, or after 5 seconds), so the app never draws unstyled.
+ */
+export function installThemes(urls: Record<ThemeName, string>): Promise<void> {
+  if (links) return Promise.resolve();
   const make = (name: ThemeName): HTMLLinkElement => {
     const link = document.createElement('link');
     link.rel = 'stylesheet';
@@ -24,6 +27,13 @@ export function installThemes(urls: Record<ThemeName, string>): void {
   };
   links = { virkdk: make('virkdk'), borgerdk: make('borgerdk') };
   applyTheme('CITIZEN');
+  const loaded = (link: HTMLLinkElement): Promise<void> =>
+    new Promise((resolve) => {
+      link.addEventListener('load', () => resolve(), { once: true });
+      link.addEventListener('error', () => resolve(), { once: true });
+      setTimeout(resolve, 5000);
+    });
+  return Promise.all([loaded(links.borgerdk), loaded(links.virkdk)]).then(() => undefined);
 }
 
 export function themeFor(owner: OwnerType): ThemeName {

@@ -122,6 +122,7 @@ export const da = {
   'message.sms': 'Dette er en NemSMS. Den har kun en overskrift og ingen tekst.',
   'message.case': 'Sagsnummer',
   'message.onBehalfOf': 'på vegne af {name}',
+  'message.inFolder': 'Brevet ligger i mappen {folder}.',
 
   'todo.title': 'Det skal du gøre',
   'todo.none': 'Brevet beder dig ikke om at gøre noget.',

@@ -122,6 +122,7 @@ export const en: Translation = {
   'message.sms': 'This is a NemSMS. It has only a heading and no text.',
   'message.case': 'Case number',
   'message.onBehalfOf': 'on behalf of {name}',
+  'message.inFolder': 'The letter is in the folder {folder}.',
 
   'todo.title': 'What you need to do',
   'todo.none': 'The letter does not ask you to do anything.',

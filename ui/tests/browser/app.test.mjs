@@ -101,6 +101,18 @@ describe('Brevdue in the browser', { concurrency: false }, () => {
     assert.match((await page.locator('.header-user').textContent()) ?? '', /Jens Hansen/);
     assert.deepEqual(errors, []);
     await context.close();
+
+    // Against a real server: no Demo marker, and MitID through the system browser.
+    const real = await openApp(browser, server.url, { config: { signedInAs: null, demo: false } });
+    await real.page.getByRole('button', { name: 'Log ind med MitID' }).waitFor();
+    assert.equal(await real.page.locator('.demo-badge').count(), 0);
+    assert.equal(await real.page.locator('.demo-line').count(), 0);
+    assert.match((await real.page.locator('.signin').textContent()) ?? '', /Din browser åbner/);
+    await assertAccessible(real.page, 'sign-in with a real server');
+    await real.page.getByRole('button', { name: 'Log ind med MitID' }).click();
+    await real.page.getByRole('heading', { name: 'Indbakke', level: 1 }).waitFor();
+    assert.deepEqual(real.errors, []);
+    await real.context.close();
   });
 
   it('2. shows the inbox: sender, subject, date, unread, flag, actions and deadlines', { timeout: 90_000 }, async () => {
@@ -457,9 +469,10 @@ describe('Brevdue in the browser', { concurrency: false }, () => {
     const list = await page.locator('.pane-list').boundingBox();
     assert.ok(nav && list && list.y >= nav.y + nav.height - 1, 'the list sits below the folders');
     assert.ok(list && list.width > 500, 'the list takes the full width');
-    await screenshot(page, '12a-zoom200-list');
+    await screenshot(page, '12a-zoom200-top');
     await assertAccessible(page, '200% zoom list');
-    await page.locator('.vlist').scrollIntoViewIfNeeded();
+    await page.locator('.list-head').evaluate((el) => el.scrollIntoView());
+    await screenshot(page, '12a-zoom200-list');
     await openLetter(page, 'Indkaldelse til MR-scanning af knæet');
     assert.equal(await page.locator('.pane-list').isVisible(), false, 'the letter takes the place of the list');
     await page.getByRole('button', { name: 'Tilbage til listen' }).waitFor();

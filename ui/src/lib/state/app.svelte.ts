@@ -78,9 +78,17 @@ class AppState {
       this.info = info;
       this.session = info.session;
       await this.listen();
-      if (this.session) await this.loadMailboxes();
     } catch (e) {
+      // Without app_info there is nothing to show but what went wrong.
       this.fatal = toAppError(e);
+      return;
+    }
+    if (this.session) {
+      try {
+        await this.loadMailboxes();
+      } catch (e) {
+        this.fail(e);
+      }
     }
     const timer = setInterval(() => (this.now = new Date()), 60_000);
     this.unlisten.push(() => clearInterval(timer));

@@ -63,7 +63,6 @@ impl Element {
     }
 
     /// `{ns}local`, for messages.
-    #[allow(dead_code)] // for the validator, which is being written
     pub(crate) fn display_name(&self) -> String {
         match &self.ns {
             Some(ns) if ns == ns::MEMO => self.local.clone(),

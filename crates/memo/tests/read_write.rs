@@ -335,6 +335,14 @@ fn contents_only(m: &MemorySink) -> MemorySink {
 }
 
 #[test]
+fn what_is_written_validates() {
+    let (message, mut contents) = full_message();
+    let xml = to_vec(&message, &mut contents).unwrap();
+    let violations = validate(xml.as_slice()).unwrap();
+    assert!(violations.is_empty(), "{violations:#?}");
+}
+
+#[test]
 fn writing_is_stable() {
     let (message, mut contents) = full_message();
     let first = to_vec(&message, &mut contents).unwrap();

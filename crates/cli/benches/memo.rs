@@ -299,12 +299,12 @@ const HEAD: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
     <messageUUID>6c9e4a4e-7f0b-4c1e-9d3a-2b8f5e0c1a77</messageUUID>
     <label>Stort bilag</label>
     <Sender>
-      <senderID>29190925</senderID>
+      <senderID>11223344</senderID>
       <idType>CVR</idType>
       <label>Region Midtjylland</label>
     </Sender>
     <Recipient>
-      <recipientID>0101701234</recipientID>
+      <recipientID>3102701234</recipientID>
       <idType>CPR</idType>
     </Recipient>
   </MessageHeader>

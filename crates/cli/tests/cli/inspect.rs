@@ -82,7 +82,7 @@ fn v12_default_namespace_header() {
 
     let sender = &v["sender"];
     assert_keys(sender, &["id", "idType", "label", "contactPointId"]);
-    assert_eq!(sender["id"], "29190925");
+    assert_eq!(sender["id"], "11223344");
     assert_eq!(sender["idType"], "CVR");
     assert_eq!(sender["label"], "Region Midtjylland", "trimmed");
     assert_eq!(sender["contactPointId"], "rm-billeddiagnostik");
@@ -94,7 +94,7 @@ fn v12_default_namespace_header() {
 
     let recipient = &v["recipient"];
     assert_keys(recipient, &["id", "idType", "label", "contactPointId"]);
-    assert_eq!(recipient["id"], "0101701234");
+    assert_eq!(recipient["id"], "3102701234");
     assert_eq!(recipient["idType"], "CPR");
     assert_eq!(recipient["label"], Value::Null);
     assert_eq!(recipient["contactPointId"], Value::Null);
@@ -102,7 +102,7 @@ fn v12_default_namespace_header() {
     let content = &v["contentData"];
     assert_eq!(
         content["cprData"],
-        json!({"cprNumber": "0101701234", "name": "Karen Jensen"})
+        json!({"cprNumber": "3102701234", "name": "Karen Jensen"})
     );
     assert_eq!(
         content["caseID"],
@@ -117,7 +117,7 @@ fn v12_default_namespace_header() {
         replies[0]["messageUUID"],
         "7c9e6679-7425-40de-944b-e07fc1f90ae7"
     );
-    assert_eq!(replies[0]["senderID"], "0101701234");
+    assert_eq!(replies[0]["senderID"], "3102701234");
     assert_eq!(replies[0]["comment"], "Svar på din henvendelse");
 }
 

@@ -1,8 +1,8 @@
 //! `brevdue`: the command line of Brevdue.
 //!
 //! One subcommand group per domain, each in its own module: `brevdue memo ...` (MeMo tools)
-//! today; `brevdue serve`, `brevdue login` and others are to follow as further variants of
-//! [`Command`]. Every group runs to an [`Outcome`] or an [`Failure`], and this file alone
+//! and `brevdue serve` (the core routing backend); `brevdue login` and the other viewing-client
+//! commands are to follow as further variants of [`Command`]. Every group runs to an [`Outcome`] or an [`Failure`], and this file alone
 //! turns those into text on standard error and the exit code:
 //!
 //! | exit | meaning |
@@ -13,6 +13,7 @@
 
 mod memo;
 mod output;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -31,6 +32,8 @@ enum Command {
     /// Look into, check and unpack MeMo messages (the message format of Digital Post).
     #[command(subcommand)]
     Memo(memo::MemoCommand),
+    /// Run the core routing backend (with --demo: the fictional demo world).
+    Serve(serve::ServeArgs),
 }
 
 /// How a command that ran to its end went.
@@ -68,6 +71,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Memo(command) => memo::run(command),
+        Command::Serve(args) => serve::run(args),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

@@ -13,6 +13,7 @@
 //! - [`validate`]: valid samples pass; each planted schema violation is reported on its line.
 //! - [`ics`]: the agenda as iCalendar.
 //! - [`usage`]: wrong command lines exit 2.
+//! - [`serve`]: `brevdue serve --demo` answers over HTTP and stops cleanly.
 
 // Helpers outside #[test] functions may panic too: this is a test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -21,6 +22,7 @@ mod bad_input;
 mod extract;
 mod ics;
 mod inspect;
+mod serve;
 mod support;
 mod usage;
 mod validate;

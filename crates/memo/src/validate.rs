@@ -8,36 +8,51 @@
 //! cannot be checked at all is an error: not well-formed XML, a DTD, an unknown entity, not
 //! UTF-8, or a failing read.
 //!
-//! The schemas are tables in [`schema`]; the simple types and their checks are in [`types`].
+//! The schemas are tables in [`schema`], the simple types and their checks in [`types`];
+//! [`sequence`] follows a content model child by child, [`base64`] checks file content and
+//! [`chars`] character data.
 //!
 //! How a broken content model is reported (each broken rule once):
 //! - an element the parent does not allow: "is not allowed in", with what was expected;
 //! - an allowed element in the wrong place: "is out of order", then it is checked as usual;
+//! - an allowed element in another namespace: "is in namespace", then checked as the element
+//!   it was meant to be;
 //! - one too many: "may occur at most";
-//! - a required element never seen: "is missing", at the parent's start tag, after the
-//!   parent's end, so that an element that was only out of order is not also "missing".
+//! - a required element never seen: "is missing", at the parent's start tag, found at the
+//!   parent's end tag, so that an element that was only out of order is not also "missing".
 //!
-//! Known differences from xmllint (libxml2 2.9.14), where this module follows the XSD
-//! specification and libxml2 does not: libxml2 does not collapse white space around an
-//! `xs:date`, `xs:long` (`memoGLNType`, `memoPNumberType`) value and so rejects
-//! `<doNotDeliverUntilDate> 2026-12-10 </doNotDeliverUntilDate>`; and it accepts an empty
-//! `xs:long` and an empty `xs:language`, which are not in their lexical spaces. The tests
-//! hold a sample of each. Also beyond the XSD: the root must be `Message` (the XSD would take
-//! any global element as a root), `memoVersion` must name a known version, and the CPR/CVR
-//! digit rules.
+//! Attributes: only `Message` declares any. `xsi:schemaLocation` and
+//! `xsi:noNamespaceSchemaLocation` are allowed anywhere, as XSD allows them; any other
+//! attribute (`xsi:type` and `xml:lang` included) is a violation.
+//!
+//! Beyond the XSD: the root must be `Message` (the XSD would take any of its global elements
+//! as a root), `memoVersion` must name a version we know, and the CPR/CVR digit rules.
+//!
+//! Where xmllint (libxml2 2.9.14) differs, this module follows the XSD specification: XSD
+//! Part 2 fixes `whiteSpace` to `collapse` for every atomic type not derived from xs:string,
+//! but libxml2 does not collapse it around an `xs:date` or an `xs:long` (`memoGLNType`,
+//! `memoPNumberType`) and so rejects `<doNotDeliverUntilDate> 2026-12-10
+//! </doNotDeliverUntilDate>`, which is valid. And libxml2 skips characters outside the base64
+//! alphabet in xs:base64Binary (as a MIME decoder may), where XSD allows none. The tests hold
+//! a sample of each.
 
+mod base64;
+mod chars;
 mod schema;
+mod sequence;
 mod types;
 mod uri;
 
 use std::io::Read;
 use std::path::Path;
 
-use crate::b64;
 use crate::error::{Error, ErrorKind, Position, Result};
 use crate::xml::{self, Element, Event, Parser, ns};
 
-use schema::{Content, Decl, Model, UNBOUNDED, Version};
+use base64::Base64Check;
+use chars::{Utf8, advance, not_utf8};
+use schema::{Content, Decl, Version, short};
+use sequence::{Elements, Placed, e_display};
 use types::{Collector, SimpleType, quote_str};
 
 /// One rule of the schema that a message breaks, and where.
@@ -93,8 +108,8 @@ pub fn validate_file(path: impl AsRef<Path>) -> Result<Vec<Violation>> {
     validate(file)
 }
 
-/// MeMo nests elements 8 deep; the walker's own stack stops far beyond that (an unknown
-/// element's content is not stacked at all).
+/// The deepest nesting accepted, elements inside unknown ones included. MeMo itself nests 8
+/// deep; deeper input is refused, since the parser keeps the name of every open element.
 const MAX_DEPTH: usize = 64;
 
 /// More violations than this are counted, not listed: a hostile message must not make the
@@ -216,26 +231,6 @@ impl StrayText {
         );
         report.add(self.pos, message);
     }
-}
-
-/// Where a model's sequence has got to.
-#[derive(Debug)]
-struct Elements {
-    decl: &'static Decl,
-    model: &'static Model,
-    /// The furthest particle reached.
-    cursor: usize,
-    slots: Vec<Slot>,
-}
-
-/// What has been seen of one particle.
-#[derive(Debug, Default, Clone)]
-struct Slot {
-    count: u32,
-    /// The element that filled it (for a choice, which one).
-    seen: Option<&'static Decl>,
-    /// A simple value it held, with where (kept for the domain rules and file names).
-    value: Option<(String, Position)>,
 }
 
 impl Walker {
@@ -516,7 +511,7 @@ impl Walker {
                 value.complete.then_some((value.text, frame.pos))
             }
             Kind::Content(check) => {
-                check.finish(frame.pos, &mut self.report);
+                check.finish(&mut self.report);
                 None
             }
             Kind::Skip(_) => None,
@@ -542,13 +537,8 @@ impl Frame {
         filename: Option<String>,
     ) -> Self {
         let kind = match decl.content {
-            Content::Elements(model) => Kind::Elements(Elements {
-                decl,
-                model,
-                cursor: 0,
-                slots: vec![Slot::default(); model.particles.len()],
-            }),
-            Content::Simple(SimpleType::Base64) => Kind::Content(Base64Check::new(filename)),
+            Content::Elements(model) => Kind::Elements(Elements::new(decl, model)),
+            Content::Simple(SimpleType::Base64) => Kind::Content(Base64Check::new(filename, pos)),
             Content::Simple(ty) => Kind::Value {
                 decl,
                 ty,
@@ -568,265 +558,6 @@ impl Frame {
     }
 }
 
-/// Where a child element goes in its parent's sequence.
-enum Placed {
-    /// It stands for particle `slot` (with a problem to report when it is out of place, one
-    /// too many, or in the wrong namespace): its content is checked as `decl`.
-    Child {
-        slot: usize,
-        decl: &'static Decl,
-        problem: Option<String>,
-    },
-    /// It has no place here; its content is not checked.
-    Rejected(String),
-}
-
-impl Elements {
-    /// The active particles of the model (those of `version`), with their indices.
-    fn active(&self, version: Version) -> impl Iterator<Item = (usize, &'static schema::Particle)> {
-        let model: &'static Model = self.model;
-        model
-            .particles
-            .iter()
-            .enumerate()
-            .filter(move |(_, p)| p.is_in(version))
-    }
-
-    /// Finds the place of child `e` and records it.
-    fn place(&mut self, e: &Element, version: Version) -> Placed {
-        let parent = self.decl.display();
-        let found = self.find(version, |d| e.is(d.ns, d.name));
-        let (index, decl, wrong_ns) = match found {
-            Some((i, d)) => (i, d, None),
-            None => match self.find(version, |d| d.name == e.local) {
-                Some((i, d)) => {
-                    let actual = match &e.ns {
-                        Some(uri) => format!("in namespace {uri:?}"),
-                        None => "in no namespace".to_owned(),
-                    };
-                    let problem = format!(
-                        "element {:?} is {actual}, but {parent} expects {:?} in namespace {:?}",
-                        e.local,
-                        d.display(),
-                        d.ns
-                    );
-                    (i, d, Some(problem))
-                }
-                None => return Placed::Rejected(self.rejection(e, version)),
-            },
-        };
-        let slot = &self.slots[index];
-        let particle = &self.model.particles[index];
-        let name = decl.display();
-        let problem = if slot.count >= particle.max {
-            Some(match slot.seen {
-                Some(seen) if particle.is_choice() && !std::ptr::eq(seen, decl) => format!(
-                    "element {name:?} is not allowed after {:?} in {parent}: it may hold {}, not both",
-                    seen.display(),
-                    particle.names()
-                ),
-                _ => format!(
-                    "element {name:?} may occur at most {} in {parent}",
-                    times(particle.max)
-                ),
-            })
-        } else if index < self.cursor {
-            let later = self.slots[self.cursor]
-                .seen
-                .map(Decl::display)
-                .unwrap_or_default();
-            Some(format!(
-                "element {name:?} is out of order in {parent}: it must come before {later:?}"
-            ))
-        } else {
-            None
-        };
-        let slot = &mut self.slots[index];
-        slot.count = slot.count.saturating_add(1);
-        slot.seen.get_or_insert(decl);
-        if index > self.cursor {
-            self.cursor = index;
-        }
-        Placed::Child {
-            slot: index,
-            decl,
-            problem: wrong_ns.or(problem),
-        }
-    }
-
-    /// The first active particle with an element accepted by `matches`, looking from the
-    /// cursor onward first.
-    fn find(
-        &self,
-        version: Version,
-        matches: impl Fn(&Decl) -> bool,
-    ) -> Option<(usize, &'static Decl)> {
-        let candidates: Vec<(usize, &'static schema::Particle)> = self.active(version).collect();
-        let (after, before): (Vec<_>, Vec<_>) =
-            candidates.into_iter().partition(|(i, _)| *i >= self.cursor);
-        after
-            .into_iter()
-            .chain(before)
-            .find_map(|(i, p)| p.elements().iter().find(|d| matches(d)).map(|d| (i, d)))
-    }
-
-    /// The message for child `e` that has no place in this element.
-    fn rejection(&self, e: &Element, version: Version) -> String {
-        let name = e_display(e);
-        let parent = self.decl.display();
-        // An element of another MeMo version?
-        let other = self
-            .model
-            .particles
-            .iter()
-            .find(|p| !p.is_in(version) && p.elements().iter().any(|d| e.is(d.ns, d.name)));
-        if let Some(p) = other {
-            return format!(
-                "element {name:?} is not allowed in {parent} in MeMo {}; it belongs to MeMo {}",
-                version.name(),
-                schema::version_names(p.versions)
-            );
-        }
-        let expected = self.expected(version);
-        if expected.is_empty() {
-            format!("element {name:?} is not allowed in {parent}: nothing more may follow here")
-        } else {
-            format!(
-                "element {name:?} is not allowed in {parent} (expected {})",
-                expected.join(", ")
-            )
-        }
-    }
-
-    /// The elements that may come next: the current particle if it may repeat, and the
-    /// following ones up to and including the first required one.
-    fn expected(&self, version: Version) -> Vec<String> {
-        let mut names = Vec::new();
-        for (i, p) in self.active(version) {
-            let count = self.slots[i].count;
-            if i < self.cursor || count >= p.max {
-                continue;
-            }
-            names.push(p.names());
-            if count < p.min {
-                break;
-            }
-        }
-        names
-    }
-
-    /// The kept value of the child `name` (in the MeMo namespace), if it had one.
-    fn value_of(&self, name: &str) -> Option<String> {
-        self.model
-            .particles
-            .iter()
-            .zip(&self.slots)
-            .find(|(p, _)| {
-                p.elements()
-                    .iter()
-                    .any(|d| d.name == name && d.ns == ns::MEMO)
-            })
-            .and_then(|(_, s)| s.value.as_ref().map(|(v, _)| v.clone()))
-    }
-
-    /// At the end tag: reports the required elements that never came, and the domain rules.
-    fn finish(&self, pos: Position, version: Version, report: &mut Report) {
-        let parent = self.decl.display();
-        let active: Vec<(usize, &schema::Particle)> = self.active(version).collect();
-        for (k, (i, p)) in active.iter().enumerate() {
-            let count = self.slots[*i].count;
-            if count >= p.min {
-                continue;
-            }
-            if count > 0 {
-                report.add(
-                    pos,
-                    format!(
-                        "{parent} holds {count} {}; it must hold at least {}",
-                        p.names(),
-                        p.min
-                    ),
-                );
-                continue;
-            }
-            let after = active[..k]
-                .iter()
-                .rev()
-                .find_map(|(j, _)| self.slots[*j].seen);
-            let before = active[k + 1..]
-                .iter()
-                .find_map(|(j, _)| self.slots[*j].seen);
-            let place = match (after, before) {
-                (Some(a), _) => format!(" (expected after {:?})", a.display()),
-                (None, Some(b)) => format!(" (expected before {:?})", b.display()),
-                (None, None) => String::new(),
-            };
-            let what = if p.is_choice() {
-                format!("one of {}", p.names())
-            } else {
-                format!("element {}", p.names())
-            };
-            report.add(pos, format!("{what} is missing in {parent}{place}"));
-        }
-        if let Some(id_name) = self.model.party_id {
-            self.check_party(id_name, report);
-        }
-    }
-
-    /// The domain rule of `Sender`, `Recipient` and `Representative`: with `idType` CPR the id
-    /// is 10 digits, with CVR 8.
-    fn check_party(&self, id_name: &str, report: &mut Report) {
-        let Some(id_type) = self.value_of("idType") else {
-            return;
-        };
-        let (digits, what) = match id_type.trim() {
-            "CPR" => (10, "CPR"),
-            "CVR" => (8, "CVR"),
-            _ => return,
-        };
-        let Some((id, at)) = self
-            .model
-            .particles
-            .iter()
-            .zip(&self.slots)
-            .find(|(p, _)| p.elements().iter().any(|d| d.name == id_name))
-            .and_then(|(_, s)| s.value.clone())
-        else {
-            return;
-        };
-        if !types::is_digits(&id, digits) {
-            report.add(
-                at,
-                format!(
-                    "{id_name} {} is not a {what} number: with idType {what} it must be {digits} digits",
-                    quote_str(&id, false)
-                ),
-            );
-        }
-    }
-}
-
-/// "once", "4 times".
-fn times(n: u32) -> String {
-    match n {
-        1 => "once".to_owned(),
-        UNBOUNDED => "any number of times".to_owned(),
-        n => format!("{n} times"),
-    }
-}
-
-/// The name of `e` for messages (a hostile name is cut short).
-fn e_display(e: &Element) -> String {
-    schema::display(e.ns.as_deref(), short(&e.local))
-}
-
-/// At most 80 characters of `name`.
-fn short(name: &str) -> &str {
-    name.char_indices()
-        .nth(80)
-        .map_or(name, |(i, _)| &name[..i])
-}
-
 const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
 
 /// `xsi:schemaLocation` and `xsi:noNamespaceSchemaLocation` are hints to a validator that
@@ -843,7 +574,9 @@ fn unknown_attribute(a: &xml::Attribute, element: &str) -> String {
     let name = match a.ns.as_deref() {
         Some(XSI) => format!("xsi:{}", short(&a.local)),
         Some("http://www.w3.org/XML/1998/namespace") => format!("xml:{}", short(&a.local)),
-        other => schema::display(other, short(&a.local)),
+        // An attribute in a namespace is never the unprefixed one of the same name.
+        Some(uri) => format!("{{{}}}{}", short(uri), short(&a.local)),
+        None => short(&a.local).to_owned(),
     };
     format!("attribute {name:?} is not allowed on {element}")
 }
@@ -869,203 +602,5 @@ fn known_version(decimal: &str) -> Option<Version> {
         ("1", "1") => Some(Version::V11),
         ("1", "2") => Some(Version::V12),
         _ => None,
-    }
-}
-
-/// The position after `bytes` that start at `pos`, counted as [`crate::xml`] counts.
-fn advance(mut pos: Position, bytes: &[u8]) -> Position {
-    for b in bytes {
-        if *b == b'\n' {
-            pos.line += 1;
-            pos.column = 1;
-        } else if b & 0xC0 != 0x80 {
-            pos.column += 1;
-        }
-    }
-    pos.offset += bytes.len() as u64;
-    pos
-}
-
-fn not_utf8() -> ErrorKind {
-    ErrorKind::Syntax("the text is not valid UTF-8".into())
-}
-
-/// Checks that character data is UTF-8 while it arrives in chunks that may split a character.
-#[derive(Debug, Default)]
-struct Utf8 {
-    pending: [u8; 4],
-    len: usize,
-    /// Where the pending character starts.
-    at: Position,
-}
-
-impl Utf8 {
-    /// Gives `f` the chunk as whole-character pieces, each with its position.
-    fn feed(
-        &mut self,
-        pos: Position,
-        chunk: &[u8],
-        f: &mut dyn FnMut(Position, &str) -> Result<()>,
-    ) -> Result<()> {
-        let mut rest = chunk;
-        let mut pos = pos;
-        while self.len > 0 {
-            let Some((&b, tail)) = rest.split_first() else {
-                return Ok(());
-            };
-            self.pending[self.len] = b;
-            self.len += 1;
-            rest = tail;
-            pos.offset += 1;
-            match std::str::from_utf8(&self.pending[..self.len]) {
-                Ok(s) => {
-                    f(self.at, s)?;
-                    self.len = 0;
-                }
-                Err(e) if e.error_len().is_some() || self.len == 4 => {
-                    return Err(Error::at(not_utf8(), self.at));
-                }
-                Err(_) => {}
-            }
-        }
-        match std::str::from_utf8(rest) {
-            Ok(s) => f(pos, s),
-            Err(e) => {
-                let valid = e.valid_up_to();
-                let (good, bad) = rest.split_at(valid);
-                let good = std::str::from_utf8(good).map_err(|_| Error::at(not_utf8(), pos))?;
-                if !good.is_empty() {
-                    f(pos, good)?;
-                }
-                let at = advance(pos, good.as_bytes());
-                if e.error_len().is_some() || bad.len() > 3 {
-                    return Err(Error::at(not_utf8(), at));
-                }
-                self.pending[..bad.len()].copy_from_slice(bad);
-                self.len = bad.len();
-                self.at = at;
-                Ok(())
-            }
-        }
-    }
-}
-
-/// The check of a `content` element: xs:base64Binary, streamed through [`b64::Decoder`].
-#[derive(Debug)]
-struct Base64Check {
-    decoder: b64::Decoder,
-    /// Base64 characters seen (white space not counted): a whole number of groups of 4.
-    count: u64,
-    failed: bool,
-    filename: Option<String>,
-}
-
-impl Base64Check {
-    fn new(filename: Option<String>) -> Self {
-        Self {
-            decoder: b64::Decoder::new(),
-            count: 0,
-            failed: false,
-            filename,
-        }
-    }
-
-    fn problem(&self, reason: &str) -> String {
-        match &self.filename {
-            Some(f) => format!(
-                "content of file {} is not valid base64: {reason}",
-                quote_str(f, false)
-            ),
-            None => format!("content is not valid base64: {reason}"),
-        }
-    }
-
-    fn push(&mut self, pos: Position, piece: &str, report: &mut Report) {
-        if self.failed {
-            return;
-        }
-        let bytes = piece.as_bytes();
-        let mut count = 0u64;
-        for (i, b) in bytes.iter().enumerate() {
-            match BASE64_CLASS[usize::from(*b)] {
-                Class::Symbol => count += 1,
-                Class::Space => {}
-                Class::Other => {
-                    self.failed = true;
-                    let c = piece[i..].chars().next().unwrap_or_default();
-                    let message = self.problem(&format!(
-                        "{} is not a base64 character",
-                        quote_str(&c.to_string(), false)
-                    ));
-                    report.add(advance(pos, &bytes[..i]), message);
-                    return;
-                }
-            }
-        }
-        self.count += count;
-        if let Err(b64::DecodeError::Invalid(reason)) = self
-            .decoder
-            .push(bytes, &mut |_| Ok::<(), std::convert::Infallible>(()))
-        {
-            self.failed = true;
-            report.add(pos, self.problem(&friendly(&reason)));
-        }
-    }
-
-    fn finish(self, at: Position, report: &mut Report) {
-        if self.failed {
-            return;
-        }
-        if !self.count.is_multiple_of(4) {
-            let message = self.problem(
-                "its length is not a multiple of 4 characters (is the = padding at the end missing?)",
-            );
-            report.add(at, message);
-            return;
-        }
-        let problem = self.problem("");
-        if let Err(b64::DecodeError::Invalid(reason)) = self
-            .decoder
-            .finish(&mut |_| Ok::<(), std::convert::Infallible>(()))
-        {
-            report.add(at, format!("{problem}{}", friendly(&reason)));
-        }
-    }
-}
-
-/// What a byte is in xs:base64Binary text.
-#[derive(Debug, Clone, Copy)]
-enum Class {
-    /// A letter of the alphabet, or padding.
-    Symbol,
-    /// White space, which the value may hold anywhere.
-    Space,
-    Other,
-}
-
-/// [`Class`] by byte, built at compile time.
-static BASE64_CLASS: [Class; 256] = {
-    let mut table = [Class::Other; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        if c.is_ascii_alphanumeric() || c == b'+' || c == b'/' || c == b'=' {
-            table[b] = Class::Symbol;
-        } else if c == b' ' || c == b'\t' || c == b'\n' || c == b'\r' {
-            table[b] = Class::Space;
-        }
-        b += 1;
-    }
-    table
-};
-
-/// The decoder's reason in words for a sender's developer.
-fn friendly(reason: &str) -> String {
-    if reason.contains("padding") && reason.starts_with("text") {
-        "there is text after the = padding".to_owned()
-    } else {
-        "the last group of 4 characters does not decode (the character before the = padding \
-         has bits set that padding leaves out, or there is too much padding)"
-            .to_owned()
     }
 }

@@ -12,9 +12,10 @@
 //!
 //! MeMo 1.0: there is no 1.0 XSD in the repository. 1.0 is validated with the 1.1 rules,
 //! except that the document id elements are 1.0's `documentID` (where 1.1 has
-//! `mainDocumentID`, `additionalDocumentID` and `technicalDocumentID`): that is the one 1.0
-//! difference the public MeMo documentation and real 1.0 messages show, and what the lenient
-//! reader accepts too. Anything else 1.0 may have allowed is reported as if it were 1.1.
+//! `mainDocumentID`, `additionalDocumentID` and `technicalDocumentID`). That is the one
+//! difference of 1.0 this project knows of (`docs/domain.md`), and the one the lenient reader
+//! accepts. Should 1.0 differ in more, a valid 1.0 message could be reported as breaking a
+//! 1.1 rule.
 
 use super::types::SimpleType;
 use crate::xml::ns;
@@ -180,15 +181,22 @@ fn prefix(uri: &str) -> Option<&'static str> {
 }
 
 /// `name` in namespace `uri` as a developer reads it: `Sender`, `grd:cprNumber`,
-/// `{urn:other}foo`, or `foo` when in no namespace.
+/// `{urn:other}foo`, or `foo` when in no namespace. A hostile URI is cut short.
 pub(super) fn display(uri: Option<&str>, name: &str) -> String {
     match uri {
         None => name.to_owned(),
         Some(uri) => match prefix(uri) {
             Some(p) => format!("{p}{name}"),
-            None => format!("{{{uri}}}{name}"),
+            None => format!("{{{}}}{name}", short(uri)),
         },
     }
+}
+
+/// At most 80 characters of `name`.
+pub(super) fn short(name: &str) -> &str {
+    name.char_indices()
+        .nth(80)
+        .map_or(name, |(i, _)| &name[..i])
 }
 
 impl Decl {
@@ -574,3 +582,307 @@ static EDUCATION: Model = model(&[
     value(ns::UDD, "educationCode", T::Text),
     value(ns::UDD, "educationName", T::Text).optional(),
 ]);
+
+#[cfg(test)]
+mod tests {
+    //! The tables against the XSDs themselves: every content model reachable from `Message`
+    //! must list the same elements, in the same order, with the same occurrences, types and
+    //! defaults as the XSD of its version. The XSDs are read from `MEMO_XSD_DIR`, or the
+    //! copy in `crates/memo/xsd/`.
+
+    use std::collections::{BTreeMap, HashMap};
+    use std::path::PathBuf;
+
+    use quick_xml::events::Event;
+
+    use super::*;
+
+    /// A parsed XSD element: local name, attributes, children.
+    #[derive(Debug)]
+    struct Node {
+        name: String,
+        attrs: HashMap<String, String>,
+        children: Vec<Node>,
+    }
+
+    impl Node {
+        fn attr(&self, name: &str) -> Option<&str> {
+            self.attrs.get(name).map(String::as_str)
+        }
+    }
+
+    fn parse(path: &PathBuf) -> Node {
+        let text = std::fs::read_to_string(path).unwrap();
+        let mut reader = quick_xml::Reader::from_str(&text);
+        let mut stack: Vec<Node> = vec![Node {
+            name: String::new(),
+            attrs: HashMap::new(),
+            children: Vec::new(),
+        }];
+        loop {
+            let event = reader.read_event().unwrap();
+            let (start, empty) = match &event {
+                Event::Start(s) => (Some(s.clone()), false),
+                Event::Empty(s) => (Some(s.clone()), true),
+                Event::End(_) => {
+                    let done = stack.pop().unwrap();
+                    stack.last_mut().unwrap().children.push(done);
+                    continue;
+                }
+                Event::Eof => break,
+                _ => continue,
+            };
+            let Some(s) = start else { continue };
+            let attrs = s
+                .attributes()
+                .map(|a| {
+                    let a = a.unwrap();
+                    let value = a
+                        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                        .unwrap();
+                    (a.key.as_ref().to_owned(), value.into_owned())
+                })
+                .collect();
+            let node = Node {
+                name: s.local_name().into_inner().to_owned(),
+                attrs,
+                children: Vec::new(),
+            };
+            if empty {
+                stack.last_mut().unwrap().children.push(node);
+            } else {
+                stack.push(node);
+            }
+        }
+        stack.pop().unwrap().children.pop().unwrap()
+    }
+
+    /// The XSDs of one version: global elements by (namespace, name), and the prefixes.
+    struct Xsds {
+        globals: HashMap<(String, String), (Node, HashMap<String, String>)>,
+    }
+
+    fn xsd_dir() -> PathBuf {
+        std::env::var_os("MEMO_XSD_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/xsd")))
+    }
+
+    fn load(core: &str) -> Xsds {
+        let dir = xsd_dir();
+        let mut files: Vec<PathBuf> = [
+            "MeMo_grd.xsd",
+            "MeMo_kle.xsd",
+            "MeMo_form.xsd",
+            "MeMo_dmv.xsd",
+            "MeMo_gln.xsd",
+            "MeMo_sor.xsd",
+            "MeMo_udd.xsd",
+        ]
+        .iter()
+        .map(|f| dir.join(f))
+        .collect();
+        files.push(dir.join(core));
+        let mut globals = HashMap::new();
+        for path in files {
+            let schema = parse(&path);
+            let target = schema.attr("targetNamespace").unwrap().to_owned();
+            let prefixes: HashMap<String, String> = schema
+                .attrs
+                .iter()
+                .filter_map(|(k, v)| k.strip_prefix("xmlns:").map(|p| (p.to_owned(), v.clone())))
+                .collect();
+            for el in schema.children {
+                if el.name == "element" {
+                    let name = el.attr("name").unwrap().to_owned();
+                    globals.insert((target.clone(), name), (el, prefixes.clone()));
+                }
+            }
+        }
+        Xsds { globals }
+    }
+
+    fn occurs(node: &Node) -> (u32, u32) {
+        let min = node.attr("minOccurs").map_or(1, |v| v.parse().unwrap());
+        let max = match node.attr("maxOccurs") {
+            None => 1,
+            Some("unbounded") => UNBOUNDED,
+            Some(v) => v.parse().unwrap(),
+        };
+        (min, max)
+    }
+
+    impl Xsds {
+        /// One particle as text: `{ns}name type` for each element, `|` between the elements
+        /// of a choice, then `min..max` and `default` when there is one.
+        fn particles(&self, ns: &str, name: &str) -> Option<Vec<String>> {
+            let (el, prefixes) = self.globals.get(&(ns.to_owned(), name.to_owned()))?;
+            let complex = el.children.iter().find(|c| c.name == "complexType")?;
+            let sequence = complex
+                .children
+                .iter()
+                .find(|c| c.name == "sequence")
+                .unwrap();
+            let mut out = Vec::new();
+            self.flatten(sequence, ns, prefixes, &mut out);
+            Some(out)
+        }
+
+        fn element(&self, node: &Node, ns: &str, prefixes: &HashMap<String, String>) -> String {
+            if let Some(r) = node.attr("ref") {
+                let (uri, local) = match r.split_once(':') {
+                    Some((p, l)) => (prefixes[p].clone(), l.to_owned()),
+                    None => (ns.to_owned(), r.to_owned()),
+                };
+                let (global, _) = &self.globals[&(uri.clone(), local.clone())];
+                let ty = global
+                    .attr("type")
+                    .map_or("complex", |t| t.rsplit(':').next().unwrap());
+                format!("{{{uri}}}{local} {ty}")
+            } else {
+                let ty = node.attr("type").unwrap().rsplit(':').next().unwrap();
+                format!("{{{ns}}}{} {ty}", node.attr("name").unwrap())
+            }
+        }
+
+        fn flatten(
+            &self,
+            group: &Node,
+            ns: &str,
+            prefixes: &HashMap<String, String>,
+            out: &mut Vec<String>,
+        ) {
+            for child in &group.children {
+                match child.name.as_str() {
+                    "element" => {
+                        let (min, max) = occurs(child);
+                        let default = child
+                            .attr("default")
+                            .map_or(String::new(), |d| format!(" default={d}"));
+                        out.push(format!(
+                            "{} {min}..{max}{default}",
+                            self.element(child, ns, prefixes)
+                        ));
+                    }
+                    // The nested choice of Action: a choice of one sequence is that sequence;
+                    // a choice of optional elements is one optional particle.
+                    "choice" if child.children.len() == 1 => {
+                        self.flatten(&child.children[0], ns, prefixes, out)
+                    }
+                    "choice" => {
+                        let names: Vec<String> = child
+                            .children
+                            .iter()
+                            .map(|c| self.element(c, ns, prefixes))
+                            .collect();
+                        let min = child.children.iter().map(|c| occurs(c).0).min().unwrap();
+                        out.push(format!("{} {min}..1", names.join("|")));
+                    }
+                    other => panic!("unexpected {other} in a content model"),
+                }
+            }
+        }
+    }
+
+    /// The XSD name of a simple type.
+    fn type_name(ty: SimpleType) -> &'static str {
+        match ty {
+            SimpleType::Text | SimpleType::Cpr | SimpleType::Cvr => "memoTextType",
+            SimpleType::Comment => "memoCommentType",
+            SimpleType::Notification => "memoNotificationType",
+            SimpleType::LicenseNumber => "memoLicenseNumberType",
+            SimpleType::MessageType => "memoMessageType",
+            SimpleType::Uuid => "memoUuidType",
+            SimpleType::DateTime => "memoDateTimeType",
+            SimpleType::Date => "date",
+            SimpleType::Boolean => "boolean",
+            SimpleType::Language => "memoLanguageType",
+            SimpleType::Uri => "memoUriType",
+            SimpleType::Gln => "memoGLNType",
+            SimpleType::PNumber => "memoPNumberType",
+            SimpleType::Base64 => "base64Binary",
+            SimpleType::Decimal => "decimal",
+        }
+    }
+
+    /// Our tables in the same text form, for every model reachable from `Message`.
+    fn ours(version: Version) -> BTreeMap<(String, String), Vec<String>> {
+        let mut all = BTreeMap::new();
+        let mut todo = vec![&MESSAGE];
+        while let Some(decl) = todo.pop() {
+            let Content::Elements(model) = decl.content else {
+                continue;
+            };
+            let mut particles = Vec::new();
+            for p in model.particles.iter().filter(|p| p.is_in(version)) {
+                let names: Vec<String> = p
+                    .elements()
+                    .iter()
+                    .map(|d| {
+                        let ty = match d.content {
+                            Content::Simple(t) => type_name(t),
+                            Content::Elements(_) => "complex",
+                        };
+                        format!("{{{}}}{} {ty}", d.ns, d.name)
+                    })
+                    .collect();
+                let default = if p.elements()[0].has_default {
+                    " default=false"
+                } else {
+                    ""
+                };
+                let max = if p.is_choice() { 1 } else { p.max };
+                particles.push(format!("{} {}..{max}{default}", names.join("|"), p.min));
+                todo.extend(p.elements().iter());
+            }
+            all.insert((decl.ns.to_owned(), decl.name.to_owned()), particles);
+        }
+        all
+    }
+
+    fn compare(version: Version, core: &str) {
+        let xsds = load(core);
+        let ours = ours(version);
+        assert!(ours.len() > 35, "{}", ours.len());
+        for ((ns, name), particles) in &ours {
+            let theirs = xsds
+                .particles(ns, name)
+                .unwrap_or_else(|| panic!("{name} is not a complex global element of the XSD"));
+            assert_eq!(particles, &theirs, "{name} in MeMo {}", version.name());
+        }
+    }
+
+    #[test]
+    fn the_tables_are_the_xsds_of_1_1() {
+        compare(Version::V11, "MeMo_core.xsd");
+    }
+
+    #[test]
+    fn the_tables_are_the_xsds_of_1_2() {
+        compare(Version::V12, "Version1.2/MeMo_core.xsd");
+    }
+
+    #[test]
+    fn the_tables_of_1_0_are_1_1_with_document_id() {
+        let v10 = ours(Version::V10);
+        let v11 = ours(Version::V11);
+        assert_eq!(v10.len(), v11.len());
+        for (key, particles) in &v11 {
+            let renamed: Vec<String> = particles
+                .iter()
+                .map(|p| {
+                    [
+                        "mainDocumentID",
+                        "additionalDocumentID",
+                        "technicalDocumentID",
+                    ]
+                    .iter()
+                    .fold(p.clone(), |p, n| {
+                        p.replace(&format!("}}{n} "), "}documentID ")
+                    })
+                })
+                .collect();
+            assert_eq!(v10[key], renamed, "{}", key.1);
+        }
+    }
+}

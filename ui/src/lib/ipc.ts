@@ -1,0 +1,210 @@
+/**
+ * The one door between the UI and the Rust side: every Tauri command the UI calls, with its
+ * argument and result types, and the events it listens to.
+ *
+ * The UI never talks to the network; it calls these commands, and the commands call the
+ * `client` crate. This file is the contract the Tauri shell implements.
+ *
+ * ## Calling convention
+ * `call(name, args)` runs `invoke(name, args)`. Each key of `args` is one parameter of the
+ * Rust command (Tauri maps the camelCase key `mailboxId` to the parameter `mailbox_id`).
+ * Results are the serde JSON of the Rust types (camelCase), described in `types.ts`.
+ *
+ * ## Errors
+ * A failing command rejects with `{ code, message }`. `code` is one of {@link ErrorCode}
+ * (an enum on the Rust side too); `message` is for logs and bug reports only. The UI shows
+ * the translated text for the code (`error.<code>` in the translation table) and never
+ * matches on `message`. An unknown code is shown as the general error text.
+ *
+ * ## Commands
+ * | command | args | result |
+ * |---|---|---|
+ * | `app_info` | – | {@link AppInfo} |
+ * | `set_language` | `{ language }` | – (the Rust side remembers it) |
+ * | `demo_identities` | – | {@link DemoIdentity}[] (empty unless demo mode) |
+ * | `sign_in` | `{ loginHint? }` | {@link Session}. Demo: `loginHint` is a demo identity id. Real server: the system browser opens for the login, and the promise settles when it is done. |
+ * | `sign_out` | – | – |
+ * | `mailboxes` | – | {@link Mailbox}[]: own first, then companies, then read access |
+ * | `folders` | `{ mailboxId }` | {@link Folder}[] |
+ * | `list_messages` | `{ mailboxId, folderId, search?, unreadOnly?, sort, offset, limit }` | {@link MessagePage} |
+ * | `get_message` | `{ mailboxId, messageId }` | {@link MessageDetail} |
+ * | `file_content` | `{ mailboxId, messageId, document, file }` | {@link FileContent}; HTML is sanitized in Rust |
+ * | `mark_read` | `{ mailboxId, messageId, read }` | – |
+ * | `set_flagged` | `{ mailboxId, messageId, flagged }` | – |
+ * | `move_message` | `{ mailboxId, messageId, folderId }` | – |
+ * | `delete_message` | `{ mailboxId, messageId }` | – (to DELETED; from DELETED for good) |
+ * | `create_folder` | `{ mailboxId, name }` | {@link Folder} |
+ * | `agenda` | – | {@link AgendaEntry}[] across all mailboxes, in time order |
+ * | `export_ics` | `{ scope: 'all' \| { mailboxId, messageId, uid? } }` | {@link SavedFile} or null when the user cancels Rust's save dialog |
+ * | `save_file` | `{ mailboxId, messageId, document, file }` | {@link SavedFile} or null (cancelled) |
+ * | `print_message` | `{ mailboxId, messageId }` | – |
+ * | `open_entry_point` | `{ url }` | – (Rust opens http and https only, in the system browser; the UI has asked the user first) |
+ *
+ * ## Events
+ * | event | payload |
+ * |---|---|
+ * | `sync-progress` | {@link SyncProgress} |
+ * | `connectivity` | {@link Connectivity} |
+ * | `new-mail` | {@link NewMail} |
+ */
+
+import { invoke } from '@tauri-apps/api/core';
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import type {
+  AgendaEntry,
+  AppInfo,
+  Connectivity,
+  DemoIdentity,
+  FileContent,
+  Folder,
+  Language,
+  Mailbox,
+  MessageDetail,
+  MessagePage,
+  NewMail,
+  SavedFile,
+  Session,
+  SortOrder,
+  SyncProgress,
+} from './types';
+
+/** The address of one file in one message. */
+export interface FileAddress {
+  mailboxId: string;
+  messageId: string;
+  document: number;
+  file: number;
+}
+
+export interface MessageAddress {
+  mailboxId: string;
+  messageId: string;
+}
+
+export interface ListMessagesArgs {
+  mailboxId: string;
+  folderId: string;
+  search?: string;
+  unreadOnly?: boolean;
+  sort: SortOrder;
+  offset: number;
+  limit: number;
+}
+
+export type IcsScope = 'all' | (MessageAddress & { uid?: string });
+
+/** Every command: its arguments (`undefined` when it takes none) and its result. */
+export interface Commands {
+  app_info: { args: undefined; result: AppInfo };
+  set_language: { args: { language: Language }; result: null };
+  demo_identities: { args: undefined; result: DemoIdentity[] };
+  sign_in: { args: { loginHint?: string }; result: Session };
+  sign_out: { args: undefined; result: null };
+  mailboxes: { args: undefined; result: Mailbox[] };
+  folders: { args: { mailboxId: string }; result: Folder[] };
+  list_messages: { args: ListMessagesArgs; result: MessagePage };
+  get_message: { args: MessageAddress; result: MessageDetail };
+  file_content: { args: FileAddress; result: FileContent };
+  mark_read: { args: MessageAddress & { read: boolean }; result: null };
+  set_flagged: { args: MessageAddress & { flagged: boolean }; result: null };
+  move_message: { args: MessageAddress & { folderId: string }; result: null };
+  delete_message: { args: MessageAddress; result: null };
+  create_folder: { args: { mailboxId: string; name: string }; result: Folder };
+  agenda: { args: undefined; result: AgendaEntry[] };
+  export_ics: { args: { scope: IcsScope }; result: SavedFile | null };
+  save_file: { args: FileAddress; result: SavedFile | null };
+  print_message: { args: MessageAddress; result: null };
+  open_entry_point: { args: { url: string }; result: null };
+}
+
+export type CommandName = keyof Commands;
+
+/** Every event the Rust side emits, and its payload. */
+export interface Events {
+  'sync-progress': SyncProgress;
+  connectivity: Connectivity;
+  'new-mail': NewMail;
+}
+
+/** The error codes a command may fail with. Mirrored by an enum on the Rust side. */
+export const ERROR_CODES = [
+  /** No network: cached mail is still readable; actions are queued. */
+  'offline',
+  /** The session ended; sign in again. */
+  'signed_out',
+  /** The message, folder or mailbox no longer exists. */
+  'not_found',
+  /** The access does not allow it (e.g. read access and delete). */
+  'forbidden',
+  /** Somebody else changed the message first; the UI reloads it. */
+  'conflict',
+  /** The arguments were refused, e.g. an empty folder name or a non-web address. */
+  'invalid_input',
+  /** The message or file could not be read (a broken MeMo file, a broken PDF). */
+  'bad_content',
+  /** The server failed. */
+  'server',
+  /** Writing or reading a local file failed. */
+  'io',
+  /** The UI runs outside the desktop app, so there is nobody to answer. */
+  'no_backend',
+  /** Anything else. */
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** A failed command, as the UI sees it. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  /** The code as sent, when it was not one we know (then `code` is `internal`). */
+  readonly rawCode: string;
+
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'AppError';
+    this.rawCode = code;
+    this.code = isErrorCode(code) ? code : 'internal';
+  }
+}
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return (ERROR_CODES as readonly string[]).includes(code);
+}
+
+/** Turns whatever a rejected `invoke` gave into an {@link AppError}. */
+export function toAppError(e: unknown): AppError {
+  if (e instanceof AppError) return e;
+  if (typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string') {
+    const message = 'message' in e && typeof e.message === 'string' ? e.message : '';
+    return new AppError(e.code, message);
+  }
+  return new AppError('internal', e instanceof Error ? e.message : String(e));
+}
+
+function hasBackend(): boolean {
+  return typeof window !== 'undefined' && '__TAURI_INTERNALS__' in window;
+}
+
+/** Calls a Tauri command. Rejects with an {@link AppError}. */
+export async function call<C extends CommandName>(
+  ...[cmd, args]: Commands[C]['args'] extends undefined
+    ? [cmd: C, args?: undefined]
+    : [cmd: C, args: Commands[C]['args']]
+): Promise<Commands[C]['result']> {
+  if (!hasBackend()) throw new AppError('no_backend', 'not running inside the desktop app');
+  try {
+    return await invoke<Commands[C]['result']>(cmd, args ?? {});
+  } catch (e) {
+    throw toAppError(e);
+  }
+}
+
+/** Listens to one event; returns the function that stops listening. */
+export async function on<E extends keyof Events>(
+  event: E,
+  handler: (payload: Events[E]) => void,
+): Promise<UnlistenFn> {
+  if (!hasBackend()) return () => {};
+  return listen<Events[E]>(event, (e) => handler(e.payload));
+}

@@ -1,0 +1,252 @@
+/**
+ * The state of the whole window: who is signed in, which mailbox, folder, view and message
+ * are chosen, and the connection. Components read it and call its methods; only this module
+ * and the components that load their own data call `ipc.call`.
+ */
+import { call, on, toAppError, type AppError } from '../ipc';
+import { language, setLanguage, t, tp } from '../i18n/index.svelte';
+import { applyTheme } from '../theme';
+import type {
+  AppInfo,
+  Connectivity,
+  Folder,
+  Language,
+  Mailbox,
+  Session,
+  SortOrder,
+  SyncProgress,
+} from '../types';
+
+export type View = 'folder' | 'agenda' | 'compose';
+
+export interface Notice {
+  id: number;
+  kind: 'success' | 'info' | 'error';
+  text: string;
+}
+
+export interface OpenMessage {
+  mailboxId: string;
+  messageId: string;
+}
+
+export interface ListQuery {
+  search: string;
+  unreadOnly: boolean;
+  sort: SortOrder;
+}
+
+class AppState {
+  /** What the app said about itself; null until it has answered. */
+  info = $state<AppInfo | null>(null);
+  /** Set when the app cannot start (no backend): the code of the error. */
+  fatal = $state<AppError | null>(null);
+  session = $state<Session | null>(null);
+  mailboxes = $state<Mailbox[]>([]);
+  mailboxId = $state<string | null>(null);
+  folders = $state<Folder[]>([]);
+  folderId = $state<string | null>(null);
+  view = $state<View>('folder');
+  /** Why the compose view is shown: a new message, or a reply/forward of the open one. */
+  composeReason = $state<'new' | 'reply' | 'forward'>('new');
+  open = $state<OpenMessage | null>(null);
+  query = $state<ListQuery>({ search: '', unreadOnly: false, sort: 'received_desc' });
+  /** Bumped to make the message list fetch again (new mail, a move, a delete). */
+  listVersion = $state(0);
+  connectivity = $state<Connectivity>({ online: true, signedIn: true });
+  sync = $state<SyncProgress | null>(null);
+  notices = $state<Notice[]>([]);
+  /** The current time, ticking once a minute, so that "om 3 dage" stays true. */
+  now = $state(new Date());
+
+  private nextNoticeId = 1;
+  private unlisten: (() => void)[] = [];
+
+  get mailbox(): Mailbox | null {
+    return this.mailboxes.find((m) => m.id === this.mailboxId) ?? null;
+  }
+
+  get folder(): Folder | null {
+    return this.folders.find((f) => f.id === this.folderId) ?? null;
+  }
+
+  /** Starts the app: asks who is signed in, then loads the mailboxes. */
+  async boot(): Promise<void> {
+    try {
+      const info = await call('app_info');
+      setLanguage(info.language === 'en' ? 'en' : 'da');
+      this.info = info;
+      this.session = info.session;
+      await this.listen();
+    } catch (e) {
+      // Without app_info there is nothing to show but what went wrong.
+      this.fatal = toAppError(e);
+      return;
+    }
+    if (this.session) {
+      try {
+        await this.loadMailboxes();
+      } catch (e) {
+        this.fail(e);
+      }
+    }
+    const timer = setInterval(() => (this.now = new Date()), 60_000);
+    this.unlisten.push(() => clearInterval(timer));
+  }
+
+  private async listen(): Promise<void> {
+    this.unlisten.push(
+      await on('connectivity', (c) => {
+        this.connectivity = c;
+      }),
+      await on('sync-progress', (p) => {
+        this.sync = p.total > 0 && p.done < p.total ? p : null;
+        if (p.total > 0 && p.done >= p.total) void this.refresh();
+      }),
+      await on('new-mail', (n) => {
+        if (n.count > 0) this.notify('info', tp('status.newMail', n.count));
+        void this.refresh();
+      }),
+    );
+  }
+
+  async signIn(loginHint?: string): Promise<boolean> {
+    try {
+      this.session = await call('sign_in', loginHint ? { loginHint } : {});
+      this.connectivity = { ...this.connectivity, signedIn: true };
+      await this.loadMailboxes();
+      return true;
+    } catch (e) {
+      this.fail(e);
+      return false;
+    }
+  }
+
+  async signOut(): Promise<void> {
+    try {
+      await call('sign_out');
+    } catch (e) {
+      this.fail(e);
+      return;
+    }
+    this.session = null;
+    this.mailboxes = [];
+    this.mailboxId = null;
+    this.folders = [];
+    this.folderId = null;
+    this.open = null;
+    this.view = 'folder';
+    applyTheme('CITIZEN');
+  }
+
+  async changeLanguage(lang: Language): Promise<void> {
+    setLanguage(lang);
+    try {
+      await call('set_language', { language: lang });
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  async loadMailboxes(): Promise<void> {
+    this.mailboxes = await call('mailboxes');
+    const keep = this.mailboxes.find((m) => m.id === this.mailboxId);
+    const first = keep ?? this.mailboxes[0];
+    if (first) await this.selectMailbox(first.id, { keepView: true });
+  }
+
+  /** Switches to a mailbox: its theme, its folders, its inbox. */
+  async selectMailbox(id: string, opts: { keepView?: boolean; keepOpen?: boolean } = {}): Promise<void> {
+    const mailbox = this.mailboxes.find((m) => m.id === id);
+    if (!mailbox) return;
+    const changed = this.mailboxId !== id;
+    this.mailboxId = id;
+    applyTheme(mailbox.ownerType);
+    if (changed && !opts.keepOpen) this.open = null;
+    if (!opts.keepView) this.view = 'folder';
+    try {
+      const folders = await call('folders', { mailboxId: id });
+      if (this.mailboxId !== id) return;
+      this.folders = folders;
+      if (changed || !folders.some((f) => f.id === this.folderId)) {
+        this.folderId = (folders.find((f) => f.type === 'INBOX') ?? folders[0])?.id ?? null;
+        this.query = { ...this.query, search: '', unreadOnly: false };
+      }
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  selectFolder(id: string): void {
+    if (this.folderId !== id) {
+      this.folderId = id;
+      this.open = null;
+      this.query = { ...this.query, search: '', unreadOnly: false };
+    }
+    this.view = 'folder';
+  }
+
+  showAgenda(): void {
+    this.view = 'agenda';
+  }
+
+  compose(reason: 'new' | 'reply' | 'forward'): void {
+    this.composeReason = reason;
+    this.view = 'compose';
+  }
+
+  /** Opens a message, switching to its mailbox if need be (from the agenda). */
+  async openMessage(mailboxId: string, messageId: string): Promise<void> {
+    if (this.mailboxId !== mailboxId) await this.selectMailbox(mailboxId, { keepView: true, keepOpen: true });
+    this.open = { mailboxId, messageId };
+  }
+
+  closeMessage(): void {
+    this.open = null;
+  }
+
+  /** Reloads the folder counts and the list (after new mail, a move, a delete). */
+  async refresh(): Promise<void> {
+    this.listVersion++;
+    const id = this.mailboxId;
+    if (!id) return;
+    try {
+      const folders = await call('folders', { mailboxId: id });
+      if (this.mailboxId === id) this.folders = folders;
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  /** Adjusts a folder's unread count at once, before the server's own count arrives. */
+  adjustUnread(folderId: string, delta: number): void {
+    this.folders = this.folders.map((f) =>
+      f.id === folderId ? { ...f, unread: Math.max(0, f.unread + delta) } : f,
+    );
+  }
+
+  notify(kind: Notice['kind'], text: string): void {
+    const id = this.nextNoticeId++;
+    this.notices = [...this.notices.slice(-2), { id, kind, text }];
+    if (kind !== 'error') setTimeout(() => this.dismiss(id), 8000);
+  }
+
+  dismiss(id: number): void {
+    this.notices = this.notices.filter((n) => n.id !== id);
+  }
+
+  /** Tells the user, in plain words, what went wrong; returns the error. */
+  fail(e: unknown): AppError {
+    const err = toAppError(e);
+    if (err.code === 'offline') this.connectivity = { ...this.connectivity, online: false };
+    if (err.code === 'signed_out') this.connectivity = { ...this.connectivity, signedIn: false };
+    this.notify(err.code === 'offline' ? 'info' : 'error', t(`error.${err.code}`));
+    return err;
+  }
+
+  get language(): Language {
+    return language();
+  }
+}
+
+export const app = new AppState();

@@ -1,0 +1,498 @@
+/**
+ * The data the UI receives from the Tauri commands, as JSON.
+ *
+ * Two parts, both in this one file so that a later step can generate it from the Rust types
+ * (ts-rs) and CI can tell when it is stale:
+ * 1. A MeMo message and its agenda, mirroring `brevdue_memo::Message` and
+ *    `brevdue_memo::AgendaItem` exactly as serde serializes them (camelCase, with the
+ *    explicit renames such as `messageUUID`). Timestamps are RFC 3339 strings in UTC, dates
+ *    `YYYY-MM-DD`, UUIDs lower-case strings, `Option` is `T | null`, `Vec` is an array.
+ * 2. The app's own types: what the commands in `ipc.ts` take and return.
+ *
+ * Nothing here is trusted: every string may come from a hostile message.
+ */
+
+// ---------------------------------------------------------------------------------------
+// 1. brevdue_memo: the message model (crates/memo/src/model.rs)
+// ---------------------------------------------------------------------------------------
+
+/** `messageType`: DIGITALPOST or NEMSMS; anything else kept as written. */
+export type MessageType = 'DIGITALPOST' | 'NEMSMS' | (string & {});
+
+/** `actionCode`: the known codes, or any other code as written. */
+export type ActionCode =
+  | 'AFTALE'
+  | 'BETALING'
+  | 'SELVBETJENING'
+  | 'INFORMATION'
+  | 'UNDERSKRIV'
+  | 'BEKRAEFT'
+  | 'FORBEREDELSE'
+  | 'TILMELDING'
+  | (string & {});
+
+export interface Message {
+  memoVersion: string;
+  memoSchVersion: string | null;
+  messageType: MessageType;
+  messageUUID: string;
+  messageID: string | null;
+  messageCode: string | null;
+  /** The subject. */
+  label: string;
+  notification: string | null;
+  additionalNotification: string | null;
+  /** May the recipient reply? */
+  reply: boolean;
+  replyByDateTime: string | null;
+  /** Value date, `YYYY-MM-DD` (Danish time). */
+  doNotDeliverUntilDate: string | null;
+  mandatory: boolean;
+  legalNotification: boolean;
+  postType: string | null;
+  sender: Sender;
+  recipient: Recipient;
+  contentData: ContentData | null;
+  forwardData: ForwardData | null;
+  replyData: ReplyData[];
+  createdDateTime: string | null;
+  /** Main document first in a valid message, then additional and technical documents. */
+  documents: Document[];
+}
+
+export interface Sender {
+  id: string;
+  idType: string;
+  idTypeLabel: string | null;
+  label: string;
+  attentionData: AttentionData | null;
+  contactPoint: ContactPoint | null;
+  representative: Representative | null;
+}
+
+export interface Recipient {
+  id: string;
+  idType: string;
+  idTypeLabel: string | null;
+  label: string | null;
+  attentionData: AttentionData | null;
+  contactPoint: ContactPoint | null;
+}
+
+export interface Representative {
+  representativeID: string | null;
+  idType: string | null;
+  idTypeLabel: string | null;
+  label: string | null;
+}
+
+export interface ContactPoint {
+  contactGroup: string | null;
+  contactPointID: string;
+  label: string | null;
+  contactInfo: ContactInfo[];
+}
+
+export interface ContactInfo {
+  label: string;
+  value: string;
+}
+
+export interface AttentionData {
+  attentionPerson: AttentionPerson | null;
+  productionUnit: ProductionUnit | null;
+  globalLocationNumber: GlobalLocationNumber | null;
+  email: EMail | null;
+  seNumber: SeNumber | null;
+  telephone: Telephone | null;
+  eid: Eid | null;
+  contentResponsible: ContentResponsible | null;
+  generatingSystem: GeneratingSystem | null;
+  sorData: SorData | null;
+  address: Address | null;
+  unstructuredAddress: string | null;
+}
+
+export interface AttentionPerson {
+  personID: string | null;
+  label: string | null;
+}
+
+export interface ProductionUnit {
+  productionUnitNumber: string;
+  productionUnitName: string | null;
+}
+
+export interface GlobalLocationNumber {
+  globalLocationNumber: string;
+  location: string | null;
+}
+
+export interface EMail {
+  emailAddress: string;
+  relatedAgent: string | null;
+}
+
+export interface SeNumber {
+  seNumber: string;
+  companyName: string | null;
+}
+
+export interface Telephone {
+  telephoneNumber: string;
+  relatedAgent: string | null;
+}
+
+export interface Eid {
+  eid: string;
+  label: string | null;
+}
+
+export interface ContentResponsible {
+  contentResponsibleID: string | null;
+  label: string | null;
+}
+
+export interface GeneratingSystem {
+  generatingSystemID: string;
+  label: string | null;
+}
+
+export interface SorData {
+  sorIdentifier: string;
+  entryName: string | null;
+}
+
+export interface Address {
+  id: string | null;
+  addressLabel: string | null;
+  houseNumber: string | null;
+  door: string | null;
+  floor: string | null;
+  co: string | null;
+  zipCode: string | null;
+  city: string | null;
+  country: string | null;
+  addressPoint: AddressPoint | null;
+}
+
+export interface AddressPoint {
+  geographicEastingMeasure: string | null;
+  geographicNorthingMeasure: string | null;
+  geographicHeightMeasure: string | null;
+}
+
+export interface ContentData {
+  cprData: CprData | null;
+  cvrData: CvrData | null;
+  motorVehicle: MotorVehicle | null;
+  propertyNumber: string | null;
+  caseID: CaseId | null;
+  kleData: KleData | null;
+  formData: FormData | null;
+  productionUnit: ProductionUnit | null;
+  education: Education | null;
+  address: Address | null;
+  unstructuredAddress: string | null;
+  additionalContentData: AdditionalContentData[];
+}
+
+export interface CprData {
+  cprNumber: string;
+  name: string | null;
+}
+
+export interface CvrData {
+  cvrNumber: string;
+  companyName: string | null;
+}
+
+export interface MotorVehicle {
+  licenseNumber: string;
+  chassisNumber: string | null;
+}
+
+export interface CaseId {
+  caseID: string;
+  caseSystem: string;
+}
+
+export interface KleData {
+  subjectKey: string;
+  version: string;
+  activityFacet: string | null;
+  label: string;
+}
+
+export interface FormData {
+  taskKey: string;
+  version: string;
+  activityFacet: string | null;
+  label: string;
+}
+
+export interface Education {
+  educationCode: string;
+  educationName: string | null;
+}
+
+export interface AdditionalContentData {
+  contentDataType: string | null;
+  contentDataName: string;
+  contentDataValue: string;
+}
+
+export interface ForwardData {
+  messageUUID: string;
+  originalMessageDateTime: string | null;
+  originalSender: string;
+  originalContentResponsible: string | null;
+  originalRepresentative: string | null;
+  contactPointID: string | null;
+  comment: string | null;
+}
+
+export interface ReplyData {
+  messageID: string | null;
+  messageUUID: string;
+  replyUUID: string | null;
+  senderID: string | null;
+  recipientID: string | null;
+  caseID: string | null;
+  contactPointID: string | null;
+  generatingSystemID: string | null;
+  comment: string | null;
+  additionalReplyData: AdditionalReplyData[];
+}
+
+export interface AdditionalReplyData {
+  label: string;
+  value: string;
+}
+
+/** Which of the three document elements a document came from. */
+export type DocumentKind = 'main' | 'additional' | 'technical';
+
+export interface Document {
+  kind: DocumentKind;
+  id: string | null;
+  label: string | null;
+  /** Several files are renditions of the same document (e.g. PDF and plain text). */
+  files: File[];
+  actions: Action[];
+}
+
+export interface File {
+  filename: string;
+  /** The MIME type, e.g. `application/pdf`. */
+  encodingFormat: string;
+  language: string;
+  /** Decoded size in bytes. */
+  size: number;
+  sha256: string;
+}
+
+/** Where a file sits in a message: indexes into `documents`, then `files`. */
+export interface FileId {
+  document: number;
+  file: number;
+}
+
+export interface Action {
+  label: string;
+  actionCode: ActionCode;
+  startDateTime: string | null;
+  endDateTime: string | null;
+  reservation: Reservation | null;
+  /** As written in the message; not checked. */
+  entryPoint: string | null;
+}
+
+export interface Reservation {
+  reservationUUID: string;
+  abstract: string;
+  description: string;
+  location: string;
+  startDateTime: string;
+  endDateTime: string;
+  organizerMail: string | null;
+  organizerName: string | null;
+}
+
+// ---------------------------------------------------------------------------------------
+// brevdue_memo: the agenda (crates/memo/src/agenda.rs)
+// ---------------------------------------------------------------------------------------
+
+export type AgendaKind = 'appointment' | 'replyDeadline' | 'actionDeadline';
+
+export interface AgendaItem {
+  kind: AgendaKind;
+  uid: string;
+  title: string;
+  /** When the appointment starts, or the deadline. */
+  start: string;
+  /** When the appointment ends; null for deadlines. */
+  end: string | null;
+  location: string | null;
+  description: string | null;
+  organizerName: string | null;
+  organizerMail: string | null;
+  /** The action's code; null for the reply deadline. */
+  actionCode: ActionCode | null;
+  entryPoint: string | null;
+  messageUUID: string;
+  messageLabel: string;
+  senderLabel: string;
+}
+
+// ---------------------------------------------------------------------------------------
+// 2. The app's own types
+// ---------------------------------------------------------------------------------------
+
+export type Language = 'da' | 'en';
+
+export interface Session {
+  /** The signed-in person's name. */
+  name: string;
+}
+
+export interface AppInfo {
+  version: string;
+  demo: boolean;
+  /** One line on what the demo world contains, when `demo`. */
+  demoDescription?: string | null;
+  serverUrl: string;
+  session: Session | null;
+  language: Language;
+}
+
+export interface DemoIdentity {
+  id: string;
+  name: string;
+  description: string;
+}
+
+export type OwnerType = 'CITIZEN' | 'ORGANISATION';
+export type AccessType = 'OWNER' | 'PARTY_REPRESENTATIVE';
+
+/** What the signed-in person may do in a mailbox. */
+export interface MailboxAccess {
+  accessType: AccessType;
+  canDelete: boolean;
+  canWrite: boolean;
+  canReply: boolean;
+  canForward: boolean;
+  canMove: boolean;
+  /** Also governs flagging: both are the reader's own markings. */
+  canMarkRead: boolean;
+  canCreateFolders: boolean;
+  /** When a representative's access ends (RFC 3339), or null. */
+  expires: string | null;
+}
+
+export interface Mailbox {
+  id: string;
+  ownerType: OwnerType;
+  ownerName: string;
+  access: MailboxAccess;
+}
+
+export type FolderType = 'INBOX' | 'SENT' | 'DRAFTS' | 'DELETED' | 'USER_DEFINED';
+
+export interface Folder {
+  id: string;
+  type: FolderType;
+  /** The name for USER_DEFINED folders; the UI names the system folders itself. */
+  name: string;
+  unread: number;
+  total: number;
+}
+
+export type SortOrder = 'received_desc' | 'received_asc' | 'sender' | 'subject';
+
+export interface MessageSummary {
+  id: string;
+  /** The subject. */
+  label: string;
+  senderLabel: string;
+  receivedDateTime: string;
+  read: boolean;
+  flagged: boolean;
+  /** The message holds at least one action. */
+  hasActions: boolean;
+  /**
+   * The nearest coming appointment or deadline; when none is coming, the latest deadline
+   * that has passed (so an overdue letter still stands out); null when the letter has none.
+   */
+  nextEvent: NextEvent | null;
+  mandatory: boolean;
+  legalNotification: boolean;
+}
+
+export interface NextEvent {
+  kind: AgendaKind;
+  /** The appointment's start, or the deadline. */
+  at: string;
+}
+
+export interface MessagePage {
+  /** How many messages match in all; `items` is the page at the asked offset. */
+  total: number;
+  items: MessageSummary[];
+}
+
+export interface MessageDetail {
+  id: string;
+  mailboxId: string;
+  folderId: string;
+  read: boolean;
+  flagged: boolean;
+  /** The server's version of the message's state, for `If-Match`. */
+  version: string;
+  receivedDateTime: string;
+  memo: Message;
+  agenda: AgendaItem[];
+}
+
+export type FileKind = 'pdf' | 'text' | 'html' | 'image' | 'other';
+
+export interface FileContent {
+  kind: FileKind;
+  mime: string;
+  filename: string;
+  size: number;
+  /** For pdf and image. */
+  base64?: string | null;
+  /** For text. */
+  text?: string | null;
+  /** For html: sanitized by the Rust side before it gets here. */
+  sanitizedHtml?: string | null;
+}
+
+export interface AgendaEntry {
+  item: AgendaItem;
+  mailboxId: string;
+  mailboxName: string;
+  messageId: string;
+}
+
+export interface SavedFile {
+  savedTo: string;
+}
+
+// Events
+
+export interface SyncProgress {
+  done: number;
+  total: number;
+}
+
+export interface Connectivity {
+  online: boolean;
+  signedIn: boolean;
+}
+
+export interface NewMail {
+  mailboxId: string;
+  count: number;
+}

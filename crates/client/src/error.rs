@@ -30,6 +30,9 @@ pub enum ErrorKind {
     Forbidden,
     /// The change conflicts with the message's state on the server.
     Conflict,
+    /// The message changed on the server since the version the change was based on (HTTP
+    /// 412); fetch it again.
+    Stale,
     /// The server answered with an error of its own.
     Server,
     /// The server answered something that is not what the API promises (bad JSON, a file whose
@@ -52,6 +55,7 @@ impl ErrorKind {
             Self::NotFound => "NOT_FOUND",
             Self::Forbidden => "FORBIDDEN",
             Self::Conflict => "CONFLICT",
+            Self::Stale => "STALE",
             Self::Server => "SERVER",
             Self::Protocol => "PROTOCOL",
             Self::InvalidInput => "INVALID_INPUT",
@@ -172,6 +176,7 @@ mod tests {
             ErrorKind::NotFound,
             ErrorKind::Forbidden,
             ErrorKind::Conflict,
+            ErrorKind::Stale,
             ErrorKind::Server,
             ErrorKind::Protocol,
             ErrorKind::InvalidInput,

@@ -75,7 +75,9 @@ pub fn small_memo(uuid: uuid::Uuid, to: &str, label: &str) -> String {
   </MessageBody>
 </Message>
 "#,
-        content = "S8OmcmUgbW9kdGFnZXIsIGRlciBlciBueXQgb20gZGluIHNhZy4gTWVkIHZlbmxpZyBoaWxzZW4uIA==".repeat(10)
+        content =
+            "S8OmcmUgbW9kdGFnZXIsIGRlciBlciBueXQgb20gZGluIHNhZy4gTWVkIHZlbmxpZyBoaWxzZW4uIA=="
+                .repeat(10)
     )
 }
 

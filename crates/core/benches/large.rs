@@ -17,12 +17,16 @@ fn write_large(path: &std::path::Path, total: u64, uuid: uuid::Uuid, to: &str) -
     let small = small_memo(uuid, to, "Stor besked");
     let (head, tail) = small.split_once("<content>").expect("template");
     let (_, tail) = tail.split_once("</content>").expect("template");
-    let head = head.replace("text/plain", "application/pdf").replace("brev.txt", "stor.pdf");
+    let head = head
+        .replace("text/plain", "application/pdf")
+        .replace("brev.txt", "stor.pdf");
     let mut out = std::io::BufWriter::new(std::fs::File::create(path).expect("create"));
     out.write_all(head.as_bytes()).expect("write");
     out.write_all(b"<content>").expect("write");
     let budget = total - head.len() as u64 - tail.len() as u64 - 40;
-    let raw_chunk: Vec<u8> = (0..3 * 1024 * 256u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let raw_chunk: Vec<u8> = (0..3 * 1024 * 256u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
     let encoded = base64::engine::general_purpose::STANDARD.encode(&raw_chunk);
     let mut written = 0u64;
     while written + encoded.len() as u64 <= budget {
@@ -46,7 +50,16 @@ async fn main() {
     let url = format!("{}/apis/v1/memos", server.url());
     // One small message first, so that the pools and buffers exist before the measurement.
     let warm = small_memo(uuid::Uuid::new_v4(), &cpr(0), "Lille");
-    assert_eq!(http.post(&url).bearer_auth(&token).body(warm).send().await.expect("post").status(), 201);
+    assert_eq!(
+        http.post(&url)
+            .bearer_auth(&token)
+            .body(warm)
+            .send()
+            .await
+            .expect("post")
+            .status(),
+        201
+    );
 
     let (before, _) = rss_kib();
     reset_peak_rss();

@@ -15,22 +15,41 @@ use rand::Rng;
 
 #[tokio::main]
 async fn main() {
-    let messages: i64 = std::env::var("MESSAGES").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
-    let requests: usize = std::env::var("REQUESTS").ok().and_then(|v| v.parse().ok()).unwrap_or(2000);
+    let messages: i64 = std::env::var("MESSAGES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let requests: usize = std::env::var("REQUESTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000);
     let (server, _dir) = server(|_| {}).await;
     persons(&server, 1).await;
     let db = &server.state().db;
     let sender = server.state().auth.issue(SENDER).await.expect("token");
     let http = reqwest::Client::new();
     let first = small_memo(uuid::Uuid::new_v4(), &cpr(0), "Brev 0");
-    let r = http.post(format!("{}/apis/v1/memos", server.url())).bearer_auth(&sender).body(first).send().await.expect("post");
+    let r = http
+        .post(format!("{}/apis/v1/memos", server.url()))
+        .bearer_auth(&sender)
+        .body(first)
+        .send()
+        .await
+        .expect("post");
     assert_eq!(r.status(), 201);
 
     let fill = Instant::now();
     let mut tx = db.begin().await.expect("tx");
     for i in 1..messages {
         let uuid = uuid::Uuid::new_v4().to_string();
-        let at = format!("2026-{:02}-{:02}T{:02}:{:02}:{:02}.000000Z", 1 + (i / 500_000) % 12, 1 + (i / 20_000) % 28, (i / 3600) % 24, (i / 60) % 60, i % 60);
+        let at = format!(
+            "2026-{:02}-{:02}T{:02}:{:02}:{:02}.000000Z",
+            1 + (i / 500_000) % 12,
+            1 + (i / 20_000) % 28,
+            (i / 3600) % 24,
+            (i / 60) % 60,
+            i % 60
+        );
         sqlx::query("INSERT INTO memos (message_uuid, sender_system_id, sender_authority_id, routed_to, mailbox_id, label, raw_sha256, raw_size, model_json, visible_from, accepted_at, status) SELECT ?, sender_system_id, sender_authority_id, routed_to, mailbox_id, ?, raw_sha256, raw_size, model_json, ?, ?, status FROM memos LIMIT 1")
             .bind(&uuid).bind(format!("Brev {i}")).bind(&at).bind(&at)
             .execute(&mut *tx).await.expect("memo");
@@ -43,21 +62,57 @@ async fn main() {
     }
     tx.commit().await.expect("commit");
     sqlx::query("ANALYZE").execute(db).await.expect("analyze");
-    println!("page: filled a mailbox with {messages} messages in {:.1?}", fill.elapsed());
+    println!(
+        "page: filled a mailbox with {messages} messages in {:.1?}",
+        fill.elapsed()
+    );
 
     let token = server.state().auth.issue("p-0").await.expect("token");
     let base = server.url().to_owned();
-    let list: serde_json::Value = http.get(format!("{base}/apis/v1/mailboxes")).bearer_auth(&token).send().await.expect("get").json().await.expect("json");
+    let list: serde_json::Value = http
+        .get(format!("{base}/apis/v1/mailboxes"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
     let mb = list[0]["id"].as_str().expect("mailbox").to_owned();
-    let folders: serde_json::Value = http.get(format!("{base}/apis/v1/mailboxes/{mb}/folders")).bearer_auth(&token).send().await.expect("get").json().await.expect("json");
-    let inbox = folders.as_array().expect("folders").iter().find(|f| f["type"] == "INBOX").expect("inbox")["id"].as_str().expect("id").to_owned();
+    let folders: serde_json::Value = http
+        .get(format!("{base}/apis/v1/mailboxes/{mb}/folders"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    let inbox = folders
+        .as_array()
+        .expect("folders")
+        .iter()
+        .find(|f| f["type"] == "INBOX")
+        .expect("inbox")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
     assert_eq!(folders[0]["totalCount"], messages);
 
     let pages = (messages / 50) as u32;
     let scenarios = [
-        ("inbox, newest first, first pages", format!("folderId={inbox}&size=50&page=")),
-        ("inbox, newest first, random pages", format!("folderId={inbox}&size=50&page=")),
-        ("all folders, unread only", "read=false&size=50&page=".to_string()),
+        (
+            "inbox, newest first, first pages",
+            format!("folderId={inbox}&size=50&page="),
+        ),
+        (
+            "inbox, newest first, random pages",
+            format!("folderId={inbox}&size=50&page="),
+        ),
+        (
+            "all folders, unread only",
+            "read=false&size=50&page=".to_string(),
+        ),
         ("free text", "any=brev&size=50&page=".to_string()),
     ];
     for (i, (name, query)) in scenarios.iter().enumerate() {
@@ -70,17 +125,29 @@ async fn main() {
             };
             let url = format!("{base}/apis/v1/mailboxes/{mb}/messages?{query}{page}");
             let t = Instant::now();
-            let resp = http.get(&url).bearer_auth(&token).send().await.expect("get");
+            let resp = http
+                .get(&url)
+                .bearer_auth(&token)
+                .send()
+                .await
+                .expect("get");
             assert_eq!(resp.status(), 200);
             let body: serde_json::Value = resp.json().await.expect("json");
             latencies.push(t.elapsed());
-            assert_eq!(body["content"].as_array().expect("content").len(), 50, "{name}");
+            assert_eq!(
+                body["content"].as_array().expect("content").len(),
+                50,
+                "{name}"
+            );
         }
         latencies.sort();
-        let p = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
+        let p =
+            |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
         println!(
             "page: {name}: {requests} requests, p50 {:.2?}, p99 {:.2?}, max {:.2?} (target p99 <= 20 ms)",
-            p(0.5), p(0.99), latencies[latencies.len() - 1]
+            p(0.5),
+            p(0.99),
+            latencies[latencies.len() - 1]
         );
     }
     server.shutdown().await.expect("shutdown");

@@ -11,13 +11,25 @@ use common::*;
 
 #[tokio::main]
 async fn main() {
-    let messages: usize = std::env::var("MESSAGES").ok().and_then(|v| v.parse().ok()).unwrap_or(5000);
-    let senders: usize = std::env::var("SENDERS").ok().and_then(|v| v.parse().ok()).unwrap_or(16);
+    let messages: usize = std::env::var("MESSAGES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5000);
+    let senders: usize = std::env::var("SENDERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(16);
     let (server, _dir) = server(|_| {}).await;
     persons(&server, 200).await;
     let token = server.state().auth.issue(SENDER).await.expect("token");
     let memos: Vec<String> = (0..messages)
-        .map(|i| small_memo(uuid::Uuid::new_v4(), &cpr(i % 200), &format!("Brev nummer {i}")))
+        .map(|i| {
+            small_memo(
+                uuid::Uuid::new_v4(),
+                &cpr(i % 200),
+                &format!("Brev nummer {i}"),
+            )
+        })
         .collect();
     let bytes: usize = memos.iter().map(String::len).sum();
     let http = reqwest::Client::new();
@@ -25,7 +37,13 @@ async fn main() {
     // Warm up: the first delivery to each person makes their mailbox.
     let (warm, memos) = memos.split_at(200.min(messages));
     for m in warm {
-        let r = http.post(&url).bearer_auth(&token).body(m.clone()).send().await.expect("post");
+        let r = http
+            .post(&url)
+            .bearer_auth(&token)
+            .body(m.clone())
+            .send()
+            .await
+            .expect("post");
         assert_eq!(r.status(), 201);
     }
     let queue = std::sync::Arc::new(std::sync::Mutex::new(memos.to_vec()));
@@ -39,7 +57,13 @@ async fn main() {
                 let next = queue.lock().expect("queue").pop();
                 let Some(m) = next else { break };
                 let t = Instant::now();
-                let r = http.post(&url).bearer_auth(&token).body(m).send().await.expect("post");
+                let r = http
+                    .post(&url)
+                    .bearer_auth(&token)
+                    .body(m)
+                    .send()
+                    .await
+                    .expect("post");
                 assert_eq!(r.status(), 201, "{}", r.text().await.unwrap_or_default());
                 latencies.push(t.elapsed());
             }

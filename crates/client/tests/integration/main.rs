@@ -8,6 +8,8 @@
 //! - `credentials`: refresh tokens in the real secret store (seen with `secret-tool`).
 //! - `sign_in`: PKCE through the loopback redirect, the demo path, refusals, refresh rotation
 //!   with reuse detection, resuming after a restart, sign-out.
+//! - `with_core`: against a real core: sync into the cache, reading offline, changes made
+//!   offline applied exactly once after the core restarts, background sync.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -19,3 +21,4 @@ mod support;
 
 mod credentials;
 mod sign_in;
+mod with_core;

@@ -1,5 +1,6 @@
 //! Helpers of the integration tests: a private keyring session, servers on loopback.
 
+pub mod core;
 pub mod keyring;
 pub mod oauth;
 

@@ -40,8 +40,43 @@ pub struct OAuthState {
     pub grants: Vec<Grant>,
     /// How many token requests of each grant type were answered with tokens.
     pub issued: HashMap<String, usize>,
-    /// Every `Authorization` header the API endpoint saw.
-    pub api_calls: usize,
+}
+
+/// Makes an access token for a person: random by default; a core's own token when the
+/// endpoints are mounted on a core (see `support::core`).
+pub type Mint = Arc<
+    dyn Fn(String) -> std::pin::Pin<Box<dyn std::future::Future<Output = String> + Send>>
+        + Send
+        + Sync,
+>;
+
+/// What the handlers share.
+#[derive(Clone)]
+struct Ctx {
+    state: Arc<Mutex<OAuthState>>,
+    issuer: String,
+    mint: Mint,
+}
+
+/// The OAuth endpoints over `state`, for a server whose base URL is `issuer`.
+pub fn router(state: Arc<Mutex<OAuthState>>, issuer: String, mint: Mint) -> Router {
+    Router::new()
+        .route("/.well-known/openid-configuration", get(discovery))
+        .route("/oauth/authorize", get(login_page).post(authorize))
+        .route("/oauth/token", post(token))
+        .route("/oauth/revoke", post(revoke))
+        .route("/oauth/userinfo", get(userinfo))
+        .route("/oauth/demo-identities", get(identities))
+        .with_state(Ctx {
+            state,
+            issuer,
+            mint,
+        })
+}
+
+/// Random access tokens.
+pub fn random_mint() -> Mint {
+    Arc::new(|_person| Box::pin(async { random() }))
 }
 
 #[derive(Clone)]
@@ -56,14 +91,7 @@ impl OAuthServer {
         let state = Arc::new(Mutex::new(OAuthState::default()));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let app = Router::new()
-            .route("/.well-known/openid-configuration", get(discovery))
-            .route("/oauth/authorize", get(login_page).post(authorize))
-            .route("/oauth/token", post(token))
-            .route("/oauth/revoke", post(revoke))
-            .route("/oauth/userinfo", get(userinfo))
-            .route("/oauth/demo-identities", get(identities))
-            .with_state((state.clone(), addr));
+        let app = router(state.clone(), format!("http://{addr}"), random_mint());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {
             axum::serve(listener, app)
@@ -101,18 +129,12 @@ impl OAuthServer {
     }
 }
 
-type AppState = (Arc<Mutex<OAuthState>>, SocketAddr);
-
-fn issuer(addr: SocketAddr) -> String {
-    format!("http://{addr}")
-}
-
 fn random() -> String {
     URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>())
 }
 
-async fn discovery(State((_, addr)): State<AppState>) -> Json<serde_json::Value> {
-    let base = issuer(addr);
+async fn discovery(State(ctx): State<Ctx>) -> Json<serde_json::Value> {
+    let base = ctx.issuer.clone();
     Json(json!({
         "issuer": base,
         "authorization_endpoint": format!("{base}/oauth/authorize"),
@@ -174,7 +196,8 @@ async fn login_page(RawQuery(query): RawQuery) -> Response {
 }
 
 /// `POST /oauth/authorize` with `login_hint`: a code, redirected to the client.
-async fn authorize(State((state, addr)): State<AppState>, body: String) -> Response {
+async fn authorize(State(ctx): State<Ctx>, body: String) -> Response {
+    let state = &ctx.state;
     let p = params(&body);
     let get = |k: &str| p.get(k).cloned().unwrap_or_default();
     let (client_id, redirect_uri) = (get("client_id"), get("redirect_uri"));
@@ -215,7 +238,7 @@ async fn authorize(State((state, addr)): State<AppState>, body: String) -> Respo
         if let Some(s) = p.get("state") {
             q.append_pair("state", s);
         }
-        q.append_pair("iss", &issuer(addr));
+        q.append_pair("iss", &ctx.issuer);
     }
     (
         StatusCode::SEE_OTHER,
@@ -232,10 +255,10 @@ fn oauth_error(error: &str) -> Response {
         .into_response()
 }
 
-fn issue(state: &mut OAuthState, grant_index: usize, kind: &str) -> Response {
-    let access = random();
+/// Rotates grant `i`'s refresh token and records `access` for it.
+fn issue(state: &mut OAuthState, i: usize, access: String, kind: &str) -> Response {
     let refresh = random();
-    let grant = &mut state.grants[grant_index];
+    let grant = &mut state.grants[i];
     let old = std::mem::replace(&mut grant.refresh, refresh.clone());
     if !old.is_empty() {
         grant.spent.push(old);
@@ -252,61 +275,61 @@ fn issue(state: &mut OAuthState, grant_index: usize, kind: &str) -> Response {
         .into_response()
 }
 
-async fn token(
-    State((state, _)): State<AppState>,
-    Form(p): Form<HashMap<String, String>>,
-) -> Response {
+async fn token(State(ctx): State<Ctx>, Form(p): Form<HashMap<String, String>>) -> Response {
     let get = |k: &str| p.get(k).cloned().unwrap_or_default();
-    let mut st = state.lock().unwrap();
-    match get("grant_type").as_str() {
-        "authorization_code" => {
-            let Some((client_id, redirect_uri, challenge, person)) = st.codes.remove(&get("code"))
-            else {
-                return oauth_error("invalid_grant");
-            };
-            let verifier_ok =
-                URL_SAFE_NO_PAD.encode(Sha256::digest(get("code_verifier"))) == challenge;
-            if client_id != get("client_id") || redirect_uri != get("redirect_uri") || !verifier_ok
-            {
-                return oauth_error("invalid_grant");
-            }
-            st.grants.push(Grant {
-                person,
-                client_id,
-                ..Grant::default()
-            });
-            let index = st.grants.len() - 1;
-            issue(&mut st, index, "authorization_code")
-        }
-        "refresh_token" => {
-            let token = get("refresh_token");
-            let client_id = get("client_id");
-            if let Some(i) = st.grants.iter().position(|g| g.spent.contains(&token)) {
-                // Reuse of a rotated token: the whole sign-in ends.
-                st.grants[i].revoked = true;
-                return oauth_error("invalid_grant");
-            }
-            match st
-                .grants
-                .iter()
-                .position(|g| g.refresh == token && !g.revoked)
-            {
-                Some(i) if st.grants[i].client_id == client_id => {
-                    issue(&mut st, i, "refresh_token")
+    // Which grant, checked under the lock; the access token is minted outside it.
+    let (index, kind) = {
+        let mut st = ctx.state.lock().unwrap();
+        match get("grant_type").as_str() {
+            "authorization_code" => {
+                let Some((client_id, redirect_uri, challenge, person)) =
+                    st.codes.remove(&get("code"))
+                else {
+                    return oauth_error("invalid_grant");
+                };
+                let verifier_ok =
+                    URL_SAFE_NO_PAD.encode(Sha256::digest(get("code_verifier"))) == challenge;
+                if client_id != get("client_id")
+                    || redirect_uri != get("redirect_uri")
+                    || !verifier_ok
+                {
+                    return oauth_error("invalid_grant");
                 }
-                _ => oauth_error("invalid_grant"),
+                st.grants.push(Grant {
+                    person,
+                    client_id,
+                    ..Grant::default()
+                });
+                (st.grants.len() - 1, "authorization_code")
             }
+            "refresh_token" => {
+                let token = get("refresh_token");
+                if let Some(i) = st.grants.iter().position(|g| g.spent.contains(&token)) {
+                    // Reuse of a rotated token: the whole sign-in ends.
+                    st.grants[i].revoked = true;
+                    return oauth_error("invalid_grant");
+                }
+                match st
+                    .grants
+                    .iter()
+                    .position(|g| g.refresh == token && !g.revoked)
+                {
+                    Some(i) if st.grants[i].client_id == get("client_id") => (i, "refresh_token"),
+                    _ => return oauth_error("invalid_grant"),
+                }
+            }
+            _ => return oauth_error("unsupported_grant_type"),
         }
-        _ => oauth_error("unsupported_grant_type"),
-    }
+    };
+    let person = ctx.state.lock().unwrap().grants[index].person.clone();
+    let access = (ctx.mint)(person).await;
+    let mut st = ctx.state.lock().unwrap();
+    issue(&mut st, index, access, kind)
 }
 
-async fn revoke(
-    State((state, _)): State<AppState>,
-    Form(p): Form<HashMap<String, String>>,
-) -> StatusCode {
+async fn revoke(State(ctx): State<Ctx>, Form(p): Form<HashMap<String, String>>) -> StatusCode {
     let token = p.get("token").cloned().unwrap_or_default();
-    let mut st = state.lock().unwrap();
+    let mut st = ctx.state.lock().unwrap();
     for g in st.grants.iter_mut() {
         if g.refresh == token || g.access.contains(&token) {
             g.revoked = true;
@@ -329,8 +352,8 @@ pub fn person_of(state: &OAuthState, headers: &HeaderMap) -> Option<String> {
         .map(|g| g.person.clone())
 }
 
-async fn userinfo(State((state, _)): State<AppState>, headers: HeaderMap) -> Response {
-    let st = state.lock().unwrap();
+async fn userinfo(State(ctx): State<Ctx>, headers: HeaderMap) -> Response {
+    let st = ctx.state.lock().unwrap();
     match person_of(&st, &headers) {
         Some(person) => {
             let name = PERSONS

@@ -342,36 +342,14 @@ impl Cache {
     /// Stores a fetched message: its state, its model, its agenda and its searchable text
     /// (`extra_text`: the text of its plain-text files, if any were fetched).
     pub async fn put_detail(&self, detail: &MessageDetail, extra_text: &str) -> Result<()> {
-        let agenda = brevdue_memo::agenda(&detail.memo);
-        let has_actions = detail.memo.actions().next().is_some();
-        let text = searchable_text(detail, extra_text);
+        self.put_details(&[(detail, extra_text)]).await
+    }
+
+    /// [`put_detail`](Self::put_detail) for many messages in one transaction.
+    pub async fn put_details(&self, details: &[(&MessageDetail, &str)]) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        upsert_summary(&mut tx, &detail.summary).await?;
-        sqlx::query(
-            "UPDATE messages SET detail_json = ?, has_actions = ?, body_text = ? WHERE id = ?",
-        )
-        .bind(to_json(detail)?)
-        .bind(has_actions)
-        .bind(text)
-        .bind(&detail.summary.id)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("DELETE FROM agenda WHERE message_id = ?")
-            .bind(&detail.summary.id)
-            .execute(&mut *tx)
-            .await?;
-        for item in &agenda {
-            sqlx::query(
-                "INSERT OR REPLACE INTO agenda (message_id, uid, kind, start, json) \
-                 VALUES (?, ?, ?, ?, ?)",
-            )
-            .bind(&detail.summary.id)
-            .bind(&item.uid)
-            .bind(agenda_kind(item.kind))
-            .bind(item.start.timestamp_millis())
-            .bind(to_json(item)?)
-            .execute(&mut *tx)
-            .await?;
+        for (detail, extra_text) in details {
+            put_detail(&mut tx, detail, extra_text).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -400,8 +378,8 @@ impl Cache {
             if query.folder_id.is_some() {
                 "m.folder_id = ?3"
             } else {
-                "m.folder_id NOT IN (SELECT id FROM folders WHERE mailbox_id = ?2 \
-                 AND folder_type = 'DELETED') AND ?3 IS NULL"
+                "m.folder_id <> '' AND m.folder_id NOT IN (SELECT id FROM folders \
+                 WHERE mailbox_id = ?2 AND folder_type = 'DELETED') AND ?3 IS NULL"
             }
         );
         if query.read.is_some() {
@@ -459,7 +437,12 @@ impl Cache {
     }
 
     /// Messages matching every word of `text` (in subject, sender or text; case and accents
-    /// ignored; a word matches as a prefix), best matches first. `mailbox_id` narrows it.
+    /// ignored; a word matches as a prefix), the most recently cached first (which is, but for
+    /// value-dated letters, the newest first). `mailbox_id` narrows it.
+    ///
+    /// Ordering by the index's own row order lets SQLite stop after `limit` matches instead of
+    /// ranking every match: a common word matches most of a mailbox, and ranking 100,000
+    /// matches takes most of a second.
     pub async fn search(
         &self,
         text: &str,
@@ -472,7 +455,7 @@ impl Cache {
         let sql = format!(
             "SELECT {LIST_COLUMNS} FROM messages_fts f JOIN messages m ON m.rowid = f.rowid \
              WHERE messages_fts MATCH ?2 AND (?3 IS NULL OR m.mailbox_id = ?3) \
-             ORDER BY f.rank LIMIT ?4"
+             ORDER BY f.rowid DESC LIMIT ?4"
         );
         let rows = sqlx::query(&sql)
             .bind(Utc::now().timestamp_millis())
@@ -693,11 +676,11 @@ async fn upsert_summary(conn: &mut SqliteConnection, s: &MessageSummary) -> Resu
     .bind(&s.id)
     .fetch_optional(&mut *conn)
     .await?;
-    if let Some((version, _)) = existing {
-        if version > s.version {
-            // An older state than the one we have (answers crossing): keep ours.
-            return Ok(false);
-        }
+    if let Some((version, _)) = existing
+        && version > s.version
+    {
+        // An older state than the one we have (answers crossing): keep ours.
+        return Ok(false);
     }
     sqlx::query(
         "INSERT INTO messages (id, mailbox_id, folder_id, message_uuid, label, sender_id, \
@@ -748,6 +731,42 @@ async fn upsert_summary(conn: &mut SqliteConnection, s: &MessageSummary) -> Resu
         apply_local(conn, &s.id, &from_json(&change)?).await?;
     }
     Ok(!matches!(existing, Some((_, Some(_)))))
+}
+
+async fn put_detail(
+    conn: &mut SqliteConnection,
+    detail: &MessageDetail,
+    extra_text: &str,
+) -> Result<()> {
+    let agenda = brevdue_memo::agenda(&detail.memo);
+    let has_actions = detail.memo.actions().next().is_some();
+    let text = searchable_text(detail, extra_text);
+    upsert_summary(&mut *conn, &detail.summary).await?;
+    sqlx::query("UPDATE messages SET detail_json = ?, has_actions = ?, body_text = ? WHERE id = ?")
+        .bind(to_json(detail)?)
+        .bind(has_actions)
+        .bind(text)
+        .bind(&detail.summary.id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM agenda WHERE message_id = ?")
+        .bind(&detail.summary.id)
+        .execute(&mut *conn)
+        .await?;
+    for item in &agenda {
+        sqlx::query(
+            "INSERT OR REPLACE INTO agenda (message_id, uid, kind, start, json) \
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(&detail.summary.id)
+        .bind(&item.uid)
+        .bind(agenda_kind(item.kind))
+        .bind(item.start.timestamp_millis())
+        .bind(to_json(item)?)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Shows a queued change in the cached row.

@@ -27,6 +27,9 @@ fn user_of(session: &Session) -> String {
     format!("{} {}@{}", a.client_id, a.id, a.server)
 }
 
+/// The final page the browser showed: status and text.
+type Page = tokio::sync::oneshot::Receiver<(u16, String)>;
+
 /// What a person's browser does with the authorization URL: load the login page, pick
 /// `login_hint` (or cancel), and follow the redirect; first it may visit `detour` (a URL a
 /// hostile local page would make it load). Sends back the final page's status and text.
@@ -34,10 +37,7 @@ fn browser(
     login_hint: &'static str,
     cancel: bool,
     detour: Option<&'static str>,
-) -> (
-    impl FnOnce(&Url) -> Result<(), String>,
-    tokio::sync::oneshot::Receiver<(u16, String)>,
-) {
+) -> (impl FnOnce(&Url) -> Result<(), String>, Page) {
     let (tx, rx) = tokio::sync::oneshot::channel();
     let open = move |url: &Url| {
         let url = url.clone();

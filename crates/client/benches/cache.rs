@@ -103,7 +103,7 @@ fn summary(i: usize, rng: &mut StdRng) -> MessageSummary {
         id: format!("m-{i:06}"),
         message_uuid: Uuid::new_v4().to_string(),
         mailbox_id: MAILBOX.into(),
-        folder_id: if i % 10 == 0 {
+        folder_id: if i.is_multiple_of(10) {
             "f-user".into()
         } else {
             INBOX.into()

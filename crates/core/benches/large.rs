@@ -3,6 +3,9 @@
 //!
 //! `cargo bench -p brevdue-core --bench large` (env: BENCH_DIR for the temporary files).
 
+// A benchmark fails loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use std::io::Write;
@@ -43,7 +46,7 @@ fn write_large(path: &std::path::Path, total: u64, uuid: uuid::Uuid, to: &str) -
 async fn main() {
     let (server, dir) = server(|_| {}).await;
     persons(&server, 1).await;
-    let token = server.state().auth.issue(SENDER).await.expect("token");
+    let token = sender_token(&server).await;
     let path = dir.path().join("large.xml");
     let size = write_large(&path, 99_000_000, uuid::Uuid::new_v4(), &cpr(0));
     let http = reqwest::Client::new();

@@ -6,6 +6,9 @@
 //!
 //! `cargo bench -p brevdue-core --bench page` (env: MESSAGES, REQUESTS).
 
+// A benchmark fails loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use std::time::Instant;
@@ -26,7 +29,7 @@ async fn main() {
     let (server, _dir) = server(|_| {}).await;
     persons(&server, 1).await;
     let db = &server.state().db;
-    let sender = server.state().auth.issue(SENDER).await.expect("token");
+    let sender = sender_token(&server).await;
     let http = reqwest::Client::new();
     let first = small_memo(uuid::Uuid::new_v4(), &cpr(0), "Brev 0");
     let r = http
@@ -67,7 +70,7 @@ async fn main() {
         fill.elapsed()
     );
 
-    let token = server.state().auth.issue("p-0").await.expect("token");
+    let token = person_token(&server, "p-0").await;
     let base = server.url().to_owned();
     let list: serde_json::Value = http
         .get(format!("{base}/apis/v1/mailboxes"))

@@ -3,6 +3,9 @@
 //!
 //! `cargo bench -p brevdue-core --bench routing` (env: MESSAGES, SENDERS).
 
+// A benchmark fails loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use std::time::Instant;
@@ -21,7 +24,7 @@ async fn main() {
         .unwrap_or(16);
     let (server, _dir) = server(|_| {}).await;
     persons(&server, 200).await;
-    let token = server.state().auth.issue(SENDER).await.expect("token");
+    let token = sender_token(&server).await;
     let memos: Vec<String> = (0..messages)
         .map(|i| {
             small_memo(

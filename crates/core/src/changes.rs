@@ -113,7 +113,7 @@ pub(crate) async fn feed(
     // Merge the two by number and keep the first `limit`.
     let mut events: Vec<(i64, Event)> = rows
         .into_iter()
-        .map(|r| (r.change_seq, Event::Changed(r)))
+        .map(|r| (r.change_seq, Event::Changed(Box::new(r))))
         .chain(tombs.into_iter().map(|(id, seq)| (seq, Event::Deleted(id))))
         .collect();
     events.sort_by_key(|(seq, _)| *seq);
@@ -132,7 +132,7 @@ pub(crate) async fn feed(
                 feed.changed.push(r.to_summary());
             }
             Event::Changed(r) if r.sender_public || !grant.public_senders_only() => {
-                feed.deleted.push(r.id);
+                feed.deleted.push(r.id.clone());
             }
             Event::Changed(_) => {}
             Event::Deleted(id) => feed.deleted.push(id),
@@ -142,6 +142,6 @@ pub(crate) async fn feed(
 }
 
 enum Event {
-    Changed(MessageRow),
+    Changed(Box<MessageRow>),
     Deleted(String),
 }

@@ -127,3 +127,31 @@ pub(crate) async fn create(
         }),
     ))
 }
+
+/// The id of the user folder `name` of a mailbox, made if the mailbox has none of that name.
+/// For seeding a demo world; people make folders through [`create`].
+pub(crate) async fn ensure_user_folder(
+    conn: &mut sqlx::SqliteConnection,
+    mailbox_id: &str,
+    name: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<String, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO folders (id, mailbox_id, folder_type, name, created_at) \
+         VALUES (?, ?, 'USER_DEFINED', ?, ?) ON CONFLICT DO NOTHING",
+    )
+    .bind(Uuid::new_v4().to_string())
+    .bind(mailbox_id)
+    .bind(name)
+    .bind(timefmt::to_db(now))
+    .execute(&mut *conn)
+    .await?;
+    let (id,): (String,) = sqlx::query_as(
+        "SELECT id FROM folders WHERE mailbox_id = ? AND name = ? AND folder_type = 'USER_DEFINED'",
+    )
+    .bind(mailbox_id)
+    .bind(name)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(id)
+}

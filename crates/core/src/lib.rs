@@ -17,9 +17,12 @@ pub mod access;
 pub mod auth;
 pub mod blobs;
 mod changes;
+mod cli;
 pub mod clock;
 mod contact_route;
+pub mod contacts;
 pub mod db;
+pub mod demo;
 pub mod error;
 mod extract;
 mod files;
@@ -28,6 +31,7 @@ pub mod mailboxes;
 mod memos;
 mod messages;
 pub mod openapi;
+mod pdftext;
 pub mod release;
 pub mod representatives;
 pub mod routing;
@@ -40,11 +44,10 @@ mod timefmt;
 use axum::Router;
 use axum::routing::{get, post};
 
+pub use cli::{CliServer, DEFAULT_LISTEN, ServeOptions, cli_serve, cli_start};
 pub use clock::Clock;
 pub use error::ApiError;
-pub use server::{
-    Config, RunningServer, ServeError, open_state, router, serve, start, start_with_state,
-};
+pub use server::{Config, RunningServer, ServeError, open_state, router, serve, start};
 pub use state::AppState;
 
 /// The routes under `/apis/v1`.

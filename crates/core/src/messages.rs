@@ -323,10 +323,10 @@ pub(crate) async fn patch(
     let grant = access::mailbox(&mut tx, &caller, &mailbox_id, state.clock.now()).await?;
     grant.require(Action::Read)?;
     let row = visible_message(&mut tx, &grant, &message_id).await?;
-    if let IfMatch::Version(v) = expected {
-        if v != row.version {
-            return Err(extract::stale());
-        }
+    if let IfMatch::Version(v) = expected
+        && v != row.version
+    {
+        return Err(extract::stale());
     }
     if change.read.is_some() {
         grant.require(Action::MarkRead)?;
@@ -363,9 +363,7 @@ pub(crate) async fn patch(
     if updated != 1 {
         return Err(extract::stale());
     }
-    let row = visible_message(&mut tx, &grant, &message_id)
-        .await
-        .or_else(|_| Err(ApiError::not_found()))?;
+    let row = visible_message(&mut tx, &grant, &message_id).await?;
     tx.commit().await?;
     Ok(with_etag(
         Json(row.to_summary()).into_response(),
@@ -392,10 +390,10 @@ pub(crate) async fn delete(
     grant.require(Action::Read)?;
     let row = visible_message(&mut tx, &grant, &message_id).await?;
     grant.require(Action::Delete)?;
-    if let Some(IfMatch::Version(v)) = expected {
-        if v != row.version {
-            return Err(extract::stale());
-        }
+    if let Some(IfMatch::Version(v)) = expected
+        && v != row.version
+    {
+        return Err(extract::stale());
     }
     let deleted = mailboxes::system_folder(&mut tx, &grant.mailbox.id, FolderType::Deleted).await?;
     let seq = changes::next_seq(&mut tx).await?;
@@ -418,4 +416,31 @@ pub(crate) async fn delete(
     }
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Marks the message delivered from memo `message_uuid` read or unread and/or moves it to
+/// `folder_id` (a folder of its mailbox), with a new version and change number; `false` when
+/// there is no such message. For seeding a demo world; people use [`patch`].
+pub(crate) async fn set_state(
+    conn: &mut SqliteConnection,
+    message_uuid: &str,
+    read: Option<bool>,
+    folder_id: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    let seq = changes::next_seq(&mut *conn).await?;
+    let updated = sqlx::query(
+        "UPDATE messages SET read = COALESCE(?, read), folder_id = COALESCE(?, folder_id), \
+         version = version + 1, change_seq = ? WHERE message_uuid = ? AND (? IS NULL OR \
+         EXISTS (SELECT 1 FROM folders f WHERE f.id = ? AND f.mailbox_id = messages.mailbox_id))",
+    )
+    .bind(read)
+    .bind(folder_id)
+    .bind(seq)
+    .bind(message_uuid)
+    .bind(folder_id)
+    .bind(folder_id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    Ok(updated == 1)
 }

@@ -57,7 +57,8 @@ pub async fn release_due(state: &AppState) -> Result<u64, sqlx::Error> {
     Ok(released)
 }
 
-/// Runs [`release_due`] every `interval` until `stop` turns true.
+/// Runs [`release_due`] every `interval` until `stop` turns true; about once an hour it also
+/// purges expired sign-in codes and tokens.
 pub(crate) async fn periodically(
     state: AppState,
     interval: Duration,
@@ -65,6 +66,7 @@ pub(crate) async fn periodically(
 ) {
     let mut ticker = tokio::time::interval(interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut last_purge = tokio::time::Instant::now();
     loop {
         let stopped = tokio::select! {
             _ = ticker.tick() => false,
@@ -76,5 +78,13 @@ pub(crate) async fn periodically(
         if let Err(e) = release_due(&state).await {
             tracing::warn!(error = %e, "releasing value-dated memos failed");
         }
+        if last_purge.elapsed() >= PURGE_EVERY {
+            last_purge = tokio::time::Instant::now();
+            if let Err(e) = state.auth.purge_expired().await {
+                tracing::warn!(error = %e, "purging expired sign-ins failed");
+            }
+        }
     }
 }
+
+const PURGE_EVERY: Duration = Duration::from_secs(3600);

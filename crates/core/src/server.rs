@@ -6,7 +6,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use axum::extract::{MatchedPath, Request};
+use axum::extract::{MatchedPath, Request, State};
+use axum::middleware::{self, Next};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 use tokio::net::TcpListener;
@@ -14,7 +16,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tower_http::trace::TraceLayer;
 
-use crate::auth::{self, Auth};
+use crate::auth::{self, Auth, AuthConfig, Caller};
 use crate::blobs::BlobStore;
 use crate::clock::Clock;
 use crate::db;
@@ -33,6 +35,11 @@ pub struct Config {
     pub release_interval: Duration,
     /// The largest MeMo accepted, in bytes.
     pub max_memo_bytes: u64,
+    /// The built-in test identity provider (anyone signs in as anyone): for demos and tests,
+    /// and only on a loopback address.
+    pub test_provider: bool,
+    /// The public base URL (the OAuth issuer); `None`: the address it listens on.
+    pub public_url: Option<url::Url>,
 }
 
 impl Config {
@@ -44,6 +51,8 @@ impl Config {
             clock: Clock::system(),
             release_interval: Duration::from_secs(30),
             max_memo_bytes: brevdue_memo::MAX_MESSAGE_BYTES,
+            test_provider: false,
+            public_url: None,
         }
     }
 }
@@ -57,6 +66,12 @@ pub enum ServeError {
     Io(#[from] std::io::Error),
     #[error("the server task failed: {0}")]
     Join(#[from] tokio::task::JoinError),
+    #[error(transparent)]
+    ListenAddress(#[from] auth::ListenAddressError),
+    #[error("the public URL is not valid: {0}")]
+    Url(#[from] url::ParseError),
+    #[error("seeding the demo world failed: {0}")]
+    Demo(#[from] crate::demo::SeedError),
 }
 
 /// A server started by [`start`].
@@ -97,12 +112,13 @@ impl RunningServer {
     }
 }
 
-/// Opens the data folder and builds the state a server runs with.
-pub async fn open_state(config: &Config) -> Result<AppState, ServeError> {
+/// Opens the data folder and builds the state a server runs with; `issuer` is its public base
+/// URL.
+pub async fn open_state(config: &Config, issuer: url::Url) -> Result<AppState, ServeError> {
     let db = db::open(&config.data_dir).await?;
     let blobs = BlobStore::open(&config.data_dir.join("blobs"), &config.data_dir.join("tmp"))?;
     Ok(AppState {
-        auth: Auth::new(db.clone()),
+        auth: Auth::new(db.clone(), AuthConfig::new(issuer, config.test_provider)),
         db,
         blobs,
         clock: config.clock.clone(),
@@ -111,13 +127,19 @@ pub async fn open_state(config: &Config) -> Result<AppState, ServeError> {
     })
 }
 
-/// The whole HTTP application for `state`.
+/// The whole HTTP application for `state`: the API, sign-in, health and the OpenAPI document.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let auth = state.auth.clone();
+    Router::<AppState>::new()
         .route("/healthz", get(healthz))
         .route("/apis/v1/openapi.json", get(openapi::document))
         .merge(api_routes())
-        .merge(auth::router(state.auth.clone()))
+        .with_state(state.clone())
+        .merge(auth::router(auth.clone()))
+        .merge(
+            crate::contacts::router(state.db.clone())
+                .layer(middleware::from_fn_with_state(auth, caller_authority)),
+        )
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             // The route's pattern, never the path or query itself (ids, search text).
             let route = req
@@ -127,26 +149,39 @@ pub fn router(state: AppState) -> Router {
                 .unwrap_or_default();
             tracing::info_span!("request", method = %req.method(), route)
         }))
-        .with_state(state)
+}
+
+/// Tells the contacts routes which authority a system acts for (the contact structure import
+/// needs it); a request without a system's valid token gets no authority.
+async fn caller_authority(State(auth): State<Auth>, mut request: Request, next: Next) -> Response {
+    if request
+        .headers()
+        .contains_key(axum::http::header::AUTHORIZATION)
+        && let Ok(Caller::System { authority_id, .. }) = auth.authenticate(request.headers()).await
+    {
+        request
+            .extensions_mut()
+            .insert(crate::contacts::CallerAuthority(authority_id));
+    }
+    next.run(request).await
 }
 
 async fn healthz() -> Json<serde_json::Value> {
     Json(serde_json::json!({ "status": "ok" }))
 }
 
-/// Starts a server on `config.listen` and returns at once; see [`RunningServer`].
+/// Starts a server on `config.listen` and returns at once; see [`RunningServer`]. Seed data
+/// (a demo world) through [`RunningServer::state`] after it has started.
 pub async fn start(config: Config) -> Result<RunningServer, ServeError> {
-    let state = open_state(&config).await?;
-    start_with_state(state, &config).await
-}
-
-/// Starts a server with a state built by [`open_state`] (e.g. after seeding it).
-pub async fn start_with_state(
-    state: AppState,
-    config: &Config,
-) -> Result<RunningServer, ServeError> {
+    auth::check_listen_address(config.test_provider, config.listen)?;
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
+    let url = format!("http://{addr}");
+    let issuer = match &config.public_url {
+        Some(u) => u.clone(),
+        None => url::Url::parse(&url)?,
+    };
+    let state = open_state(&config, issuer).await?;
     let (stop, stopped) = watch::channel(false);
     let app = router(state.clone());
     let mut stop_signal = stopped.clone();
@@ -164,7 +199,7 @@ pub async fn start_with_state(
     ));
     tracing::info!(%addr, "brevdue core listening");
     Ok(RunningServer {
-        url: format!("http://{addr}"),
+        url,
         addr,
         state,
         stop,
@@ -181,7 +216,7 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
     running.shutdown().await
 }
 
-async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

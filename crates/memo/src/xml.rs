@@ -14,7 +14,7 @@ use std::io::{self, BufRead, Read};
 
 use quick_xml::NsReader;
 use quick_xml::events::Event as QEvent;
-use quick_xml::name::{Namespace, ResolveResult};
+use quick_xml::name::{Namespace, NamespaceResolver, ResolveResult};
 
 use crate::error::{Error, ErrorKind, Position, Result};
 
@@ -42,9 +42,8 @@ pub(crate) struct Element {
     /// The namespace URI, or `None` when the name is in no namespace.
     pub(crate) ns: Option<String>,
     pub(crate) local: String,
-    /// Attributes other than namespace declarations: (local name, unescaped value).
-    /// Attributes in a namespace are kept with their local name only.
-    pub(crate) attrs: Vec<(String, String)>,
+    /// Attributes other than namespace declarations, values unescaped and normalized.
+    pub(crate) attrs: Vec<Attribute>,
     /// Where the `<` of the start tag is.
     pub(crate) pos: Position,
 }
@@ -55,11 +54,12 @@ impl Element {
         self.local == local && self.ns.as_deref() == Some(ns)
     }
 
+    /// The value of the attribute `name` in no namespace.
     pub(crate) fn attr(&self, name: &str) -> Option<&str> {
         self.attrs
             .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+            .find(|a| a.ns.is_none() && a.local == name)
+            .map(|a| a.value.as_str())
     }
 
     /// `{ns}local`, for messages.
@@ -71,6 +71,15 @@ impl Element {
             None => self.local.clone(),
         }
     }
+}
+
+/// One attribute of a start tag.
+#[derive(Debug, Clone)]
+pub(crate) struct Attribute {
+    /// The namespace URI when the name has a prefix; `None` for an unprefixed name.
+    pub(crate) ns: Option<String>,
+    pub(crate) local: String,
+    pub(crate) value: String,
 }
 
 /// A markup event; character data goes to the callback given to [`Parser::next`].
@@ -130,6 +139,14 @@ impl<R: Read> Parser<R> {
     /// it (with references resolved and CDATA sections unwrapped, comments and processing
     /// instructions left out) goes to `text` in chunks.
     pub(crate) fn next(&mut self, text: &mut dyn FnMut(&[u8]) -> Result<()>) -> Result<Event> {
+        self.next_at(&mut |_, chunk| text(chunk))
+    }
+
+    /// [`Parser::next`], giving `text` the position of each chunk as well.
+    pub(crate) fn next_at(
+        &mut self,
+        text: &mut dyn FnMut(Position, &[u8]) -> Result<()>,
+    ) -> Result<Event> {
         if let Some(pos) = self.pending_end.take() {
             return Ok(Event::End(pos));
         }
@@ -144,13 +161,14 @@ impl<R: Read> Parser<R> {
                     return Err(syntax(e, self.position(), at_eof));
                 }
             };
+            let ns = namespace(resolved, pos);
             match event {
                 QEvent::Start(start) => {
-                    let element = element(resolved, &start, pos)?;
+                    let element = element(self.xml.resolver(), ns?, &start, pos)?;
                     return Ok(Event::Start(element));
                 }
                 QEvent::Empty(start) => {
-                    let element = element(resolved, &start, pos)?;
+                    let element = element(self.xml.resolver(), ns?, &start, pos)?;
                     self.pending_end = Some(self.xml.get_ref().position());
                     return Ok(Event::Start(element));
                 }
@@ -180,22 +198,25 @@ impl<R: Read> Parser<R> {
     }
 }
 
-/// The start tag `start` as an [`Element`].
+/// A resolved name's namespace URI; an undeclared prefix is an error.
+fn namespace(resolved: ResolveResult<'_>, pos: Position) -> Result<Option<String>> {
+    match resolved {
+        ResolveResult::Bound(Namespace(uri)) => Ok(Some(uri.to_owned())),
+        ResolveResult::Unbound => Ok(None),
+        ResolveResult::Unknown(prefix) => Err(Error::at(
+            ErrorKind::Syntax(format!("the namespace prefix {prefix:?} is not declared")),
+            pos,
+        )),
+    }
+}
+
+/// The start tag `start` as an [`Element`] in namespace `ns`.
 fn element(
-    resolved: ResolveResult<'_>,
+    resolver: &NamespaceResolver,
+    ns: Option<String>,
     start: &quick_xml::events::BytesStart<'_>,
     pos: Position,
 ) -> Result<Element> {
-    let ns = match resolved {
-        ResolveResult::Bound(Namespace(uri)) => Some(uri.to_owned()),
-        ResolveResult::Unbound => None,
-        ResolveResult::Unknown(prefix) => {
-            return Err(Error::at(
-                ErrorKind::Syntax(format!("the namespace prefix {prefix:?} is not declared")),
-                pos,
-            ));
-        }
-    };
     let local = start.local_name().into_inner().to_owned();
     let mut attrs = Vec::new();
     for attr in start.attributes() {
@@ -204,11 +225,16 @@ fn element(
         if key.as_namespace_binding().is_some() {
             continue;
         }
-        let name = key.local_name().into_inner().to_owned();
+        let (resolved, local) = resolver.resolve_attribute(key);
+        let ns = namespace(resolved, pos)?;
         let value = attr
             .normalized_value(quick_xml::XmlVersion::Implicit1_0)
             .map_err(|e| syntax(e, pos, false))?;
-        attrs.push((name, value.into_owned()));
+        attrs.push(Attribute {
+            ns,
+            local: local.into_inner().to_owned(),
+            value: value.into_owned(),
+        });
     }
     Ok(Element {
         ns,
@@ -347,7 +373,7 @@ impl<R: Read> Tracked<R> {
 
     /// Scans character data up to the next markup (or the end of input) and gives it to `text`.
     /// CDATA sections are character data too; comments and the rest are left for quick-xml.
-    fn scan_text(&mut self, text: &mut dyn FnMut(&[u8]) -> Result<()>) -> Result<()> {
+    fn scan_text(&mut self, text: &mut dyn FnMut(Position, &[u8]) -> Result<()>) -> Result<()> {
         loop {
             let pos = self.pos;
             let available = self
@@ -359,12 +385,12 @@ impl<R: Read> Tracked<R> {
             match memchr::memchr2(b'<', b'&', available) {
                 None => {
                     let n = available.len();
-                    text(&self.buf[self.start..self.start + n])?;
+                    text(self.pos, &self.buf[self.start..self.start + n])?;
                     self.consume(n);
                 }
                 Some(i) => {
                     if i > 0 {
-                        text(&self.buf[self.start..self.start + i])?;
+                        text(self.pos, &self.buf[self.start..self.start + i])?;
                         self.consume(i);
                     }
                     if self.buf[self.start] == b'&' {
@@ -386,7 +412,7 @@ impl<R: Read> Tracked<R> {
 
     /// Resolves `&...;` at the current position: the five predefined entities and character
     /// references. Anything else is refused.
-    fn reference(&mut self, text: &mut dyn FnMut(&[u8]) -> Result<()>) -> Result<()> {
+    fn reference(&mut self, text: &mut dyn FnMut(Position, &[u8]) -> Result<()>) -> Result<()> {
         let pos = self.pos;
         let head = self
             .peek(40)
@@ -410,11 +436,11 @@ impl<R: Read> Tracked<R> {
         };
         self.consume(semi + 1);
         let mut utf8 = [0u8; 4];
-        text(resolved.encode_utf8(&mut utf8).as_bytes())
+        text(pos, resolved.encode_utf8(&mut utf8).as_bytes())
     }
 
     /// Gives the inside of a CDATA section (already past `<![CDATA[`) to `text`.
-    fn cdata(&mut self, text: &mut dyn FnMut(&[u8]) -> Result<()>) -> Result<()> {
+    fn cdata(&mut self, text: &mut dyn FnMut(Position, &[u8]) -> Result<()>) -> Result<()> {
         loop {
             let pos = self.pos;
             let available = self
@@ -426,12 +452,12 @@ impl<R: Read> Tracked<R> {
             match memchr::memchr(b']', available) {
                 None => {
                     let n = available.len();
-                    text(&self.buf[self.start..self.start + n])?;
+                    text(self.pos, &self.buf[self.start..self.start + n])?;
                     self.consume(n);
                 }
                 Some(i) => {
                     if i > 0 {
-                        text(&self.buf[self.start..self.start + i])?;
+                        text(self.pos, &self.buf[self.start..self.start + i])?;
                         self.consume(i);
                     }
                     let pos = self.pos;
@@ -443,7 +469,7 @@ impl<R: Read> Tracked<R> {
                     if head.len() < 3 && self.eof {
                         return Err(self.error(ErrorKind::UnexpectedEof));
                     }
-                    text(b"]")?;
+                    text(self.pos, b"]")?;
                     self.consume(1);
                 }
             }

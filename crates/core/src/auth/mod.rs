@@ -1,145 +1,186 @@
-//! TEMPORARY STAND-IN for the `auth` branch, which brings sign-in (OpenID Connect for people,
-//! client credentials for systems). Only the shape the rest of the core codes against is here:
-//! [`Caller`], its axum extractor (401 without a valid bearer token), and [`Auth`].
+//! Sign-in: an OAuth 2.0 authorization server for Brevdue's native clients and for the
+//! systems of authorities, and the [`Caller`] of every API request.
 //!
-//! Tokens are issued only by a function call inside the process ([`Auth::issue`]); no HTTP
-//! endpoint hands them out, so this is no back door. Delete this module when merging `auth`.
+//! # What it does
+//! - **People** sign in through a viewing client (`brevdue-desktop`, `brevdue-cli`: public
+//!   clients without secrets) with the authorization code flow and PKCE, S256 only (RFC 7636).
+//!   The redirect goes to `http://127.0.0.1:{port}/callback` or `http://[::1]:{port}/callback`
+//!   on any port (RFC 8252 §7.3). The identity provider is the built-in **test provider**,
+//!   standing in for MitID: it lists the persons of the database and signs in whichever is
+//!   chosen (`login_hint`), with no proof at all. It is on in demo mode, off otherwise unless
+//!   enabled, and never listens beyond loopback ([`check_listen_address`]). Without it the
+//!   login page says that no identity provider is configured.
+//! - **Systems** (sender and recipient systems of authorities) authenticate with their own
+//!   `client_id` and `client_secret` (`client_credentials`), never as people; see
+//!   [`systems::register`].
+//! - **Tokens** are opaque random strings (32 bytes, base64url). The database keeps only their
+//!   SHA-256 hashes, so every core instance sharing it can check any token and a copy of it
+//!   grants nothing; no sign-in state lives only in memory. Codes live 60 s and are single-use;
+//!   access tokens live 10 minutes; refresh tokens 30 days and rotate on every use: the old one
+//!   stops working, and presenting it again revokes the whole sign-in (the newest refresh token
+//!   and every access token of it).
+//! - **No ID token** is issued. The only clients are public native apps: they could not verify
+//!   an HS256 signature without the server's key, and asymmetric signing would need a key pair
+//!   and a JWKS endpoint for nothing the clients need. They learn who signed in from
+//!   `/oauth/userinfo`, asked with the access token over the connection they already trust.
+//!
+//! # Endpoints ([`router`])
+//! `GET`/`POST /oauth/authorize`, `POST /oauth/token`, `POST /oauth/revoke` (RFC 7009),
+//! `GET`/`POST /oauth/userinfo` (`sub`, `name`, and the CPR number in [`CPR_CLAIM`]),
+//! `GET /.well-known/openid-configuration`, and with the test provider
+//! `GET /oauth/demo-identities` (`[{"id","name","description"}]`; 404 without it).
+//! Errors of the token and revocation endpoints follow RFC 6749 §5.2
+//! (`{"error": "invalid_grant", "error_description": "…"}`).
+//!
+//! # Using it in the server
+//! ```no_run
+//! use axum::{Router, extract::FromRef, routing::get};
+//! use brevdue_core::auth::{self, Auth, AuthConfig, Caller};
+//!
+//! #[derive(Clone, FromRef)]
+//! struct AppState {
+//!     auth: Auth,
+//! }
+//!
+//! async fn whoami(caller: Caller) -> String {
+//!     match caller {
+//!         Caller::Person { name, .. } => name,
+//!         Caller::System { system_id, .. } => system_id,
+//!     }
+//! }
+//!
+//! # async fn start(db: brevdue_core::db::Db) -> Result<(), Box<dyn std::error::Error>> {
+//! let addr: std::net::SocketAddr = "127.0.0.1:8080".parse()?;
+//! let issuer = url::Url::parse("http://127.0.0.1:8080")?;
+//! let auth = Auth::new(db, AuthConfig::new(issuer, true));
+//! auth::check_listen_address(auth.config().test_provider, addr)?;
+//! let app = Router::new()
+//!     .route("/whoami", get(whoami))
+//!     .with_state(AppState { auth: auth.clone() })
+//!     .merge(auth::router(auth));
+//! axum::serve(tokio::net::TcpListener::bind(addr).await?, app).await?;
+//! # Ok(())
+//! # }
+//! ```
+//! [`Caller`] is an extractor for any router state `S` with `Auth: FromRef<S>` (derive
+//! `FromRef` on the state, or use `Auth` itself as the state). A missing, malformed, expired
+//! or revoked token is answered 401 with `WWW-Authenticate: Bearer` before the handler runs.
+//! The server should also call [`Auth::purge_expired`] now and then (hourly is plenty).
+//!
+//! # Not here yet
+//! Rate limiting of sign-in and token requests is a later issue; the places it goes are marked
+//! in `authorize::post` and `token_endpoint::token`. MitID through NemLog-in is a later issue
+//! too: it replaces the test provider's login page, nothing else.
+//!
+//! Nothing here logs a token, code, secret, verifier or CPR number; `Debug` of [`Caller`],
+//! [`Tokens`] and [`UserInfo`] redacts them.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+mod authorize;
+mod caller;
+mod clients;
+mod codes;
+mod config;
+mod discovery;
+mod login_page;
+mod params;
+mod persons;
+mod secrets;
+pub mod systems;
+mod token_endpoint;
+mod tokens;
+mod userinfo;
+
+use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{FromRef, FromRequestParts};
-use axum::http::request::Parts;
-use rand::RngCore;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+
+pub use caller::{AuthError, Caller};
+pub use clients::{PUBLIC_CLIENTS, PublicClient, public_client};
+pub use config::{
+    AuthConfig, DEFAULT_ACCESS_TOKEN_TTL, DEFAULT_CODE_TTL, DEFAULT_REFRESH_TOKEN_TTL,
+    ListenAddressError, check_listen_address,
+};
+pub use persons::DemoIdentity;
+pub use systems::SystemRole;
+pub use tokens::Tokens;
+pub use userinfo::{CPR_CLAIM, UserInfo};
 
 use crate::db::Db;
-use crate::error::ApiError;
 
-/// What a system does for its authority.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SystemRole {
-    Sender,
-    Recipient,
-}
+/// The largest request body the sign-in endpoints read.
+const MAX_BODY: usize = 16 * 1024;
 
-/// Who is calling: a signed-in person or an authority's system.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Caller {
-    Person {
-        person_id: String,
-        cpr: String,
-        name: String,
-    },
-    System {
-        system_id: String,
-        authority_id: String,
-        role: SystemRole,
-    },
-}
-
-/// Errors of issuing a token.
-#[derive(Debug, thiserror::Error)]
-pub enum AuthError {
-    #[error("no such person or system")]
-    Unknown,
-    #[error(transparent)]
-    Db(#[from] sqlx::Error),
-}
-
-/// The token table of the stand-in.
+/// Sign-in: the database and the configuration. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Auth {
     db: Db,
-    tokens: Arc<Mutex<HashMap<String, Caller>>>,
+    config: Arc<AuthConfig>,
 }
 
 impl Auth {
-    pub fn new(db: Db) -> Self {
-        Self {
+    /// Sign-in over this database (migrated by [`crate::db::open`]) with this configuration.
+    pub fn new(db: Db, config: AuthConfig) -> Self {
+        Auth {
             db,
-            tokens: Arc::new(Mutex::new(HashMap::new())),
+            config: Arc::new(config),
         }
     }
 
-    /// Issues a bearer token for the person or system with id `subject`.
-    pub async fn issue(&self, subject: &str) -> Result<String, AuthError> {
-        let person: Option<(String, String, String)> =
-            sqlx::query_as("SELECT id, cpr, name FROM persons WHERE id = ?")
-                .bind(subject)
-                .fetch_optional(&self.db)
-                .await?;
-        let caller = if let Some((person_id, cpr, name)) = person {
-            Caller::Person {
-                person_id,
-                cpr,
-                name,
-            }
-        } else {
-            let (system_id, authority_id, role): (String, String, String) =
-                sqlx::query_as("SELECT id, authority_id, role FROM systems WHERE id = ?")
-                    .bind(subject)
-                    .fetch_optional(&self.db)
-                    .await?
-                    .ok_or(AuthError::Unknown)?;
-            Caller::System {
-                system_id,
-                authority_id,
-                role: if role == "SENDER" {
-                    SystemRole::Sender
-                } else {
-                    SystemRole::Recipient
-                },
-            }
-        };
-        let mut bytes = [0u8; 32];
-        rand::rng().fill_bytes(&mut bytes);
-        let token = hex::encode(bytes);
-        self.tokens
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(token.clone(), caller);
-        Ok(token)
+    /// The configuration.
+    pub fn config(&self) -> &AuthConfig {
+        &self.config
     }
 
-    /// Makes a token invalid.
-    pub fn revoke(&self, token: &str) {
-        self.tokens
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(token);
+    /// Signs a person in without any login: tokens as if `client_id` had completed the
+    /// authorization code flow for them. For code inside the server's trust boundary only:
+    /// tests, and tools that seed a demo; never reachable over HTTP.
+    pub async fn issue_person_tokens(
+        &self,
+        client_id: &str,
+        person_id: &str,
+    ) -> Result<Tokens, sqlx::Error> {
+        let mut tx = self.db.begin().await?;
+        let scope = authorize::SCOPES.join(" ");
+        let (_, tokens) = tokens::create_grant(
+            &mut tx,
+            &self.config,
+            client_id,
+            tokens::Subject::Person(person_id),
+            &scope,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(tokens)
     }
 
-    fn caller(&self, token: &str) -> Option<Caller> {
-        self.tokens
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(token)
-            .cloned()
+    /// Deletes expired codes and tokens and emptied grants; returns how many rows went.
+    pub async fn purge_expired(&self) -> Result<u64, sqlx::Error> {
+        tokens::purge_expired(&self.db).await
     }
 }
 
-/// The sign-in routes; the stand-in has none.
-pub fn router<S: Clone + Send + Sync + 'static>(_auth: Auth) -> Router<S> {
+/// The sign-in endpoints, with their state applied, ready to be merged into the server's
+/// router.
+pub fn router(auth: Auth) -> Router {
+    // Rate limiting of sign-in and token requests will be a layer here (a later issue).
     Router::new()
-}
-
-impl<S> FromRequestParts<S> for Caller
-where
-    Auth: FromRef<S>,
-    S: Send + Sync,
-{
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let auth = Auth::from_ref(state);
-        let token = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or_else(|| ApiError::unauthorized("a bearer token is required"))?;
-        auth.caller(token.trim())
-            .ok_or_else(|| ApiError::unauthorized("the token is not valid"))
-    }
+        .route(
+            "/oauth/authorize",
+            get(authorize::get).post(authorize::post),
+        )
+        .route("/oauth/token", post(token_endpoint::token))
+        .route("/oauth/revoke", post(token_endpoint::revoke))
+        .route(
+            "/oauth/userinfo",
+            get(userinfo::userinfo).post(userinfo::userinfo),
+        )
+        .route("/oauth/demo-identities", get(authorize::demo_identities))
+        .route(
+            "/.well-known/openid-configuration",
+            get(discovery::openid_configuration),
+        )
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .with_state(auth)
 }

@@ -2,6 +2,12 @@
 //! folder and a manual clock; a cast of people, companies, authorities and systems; tokens;
 //! and MeMo messages built with `brevdue_memo`'s writer.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use brevdue_core::auth::SystemRole;
 use brevdue_core::{Clock, Config, RunningServer};
 use brevdue_memo::{
     Document, DocumentKind, File, FileId, MemorySink, Message, MessageType, Recipient, Sender,
@@ -9,6 +15,7 @@ use brevdue_memo::{
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 use tempfile::TempDir;
 use uuid::Uuid;
 
@@ -42,7 +49,14 @@ pub struct World {
     pub dir: TempDir,
     pub http: reqwest::Client,
     pub clock: Clock,
+    /// Each system's secret, from its registration.
+    secrets: Mutex<HashMap<String, String>>,
+    /// Access tokens already signed in, by subject.
+    tokens: Mutex<HashMap<String, String>>,
 }
+
+/// The public client the tests sign people in through.
+pub const CLIENT: &str = "brevdue-cli";
 
 impl World {
     pub async fn new() -> Self {
@@ -54,13 +68,20 @@ impl World {
         let clock = Clock::manual(t0());
         let mut config = Config::new(dir.path().join("data"));
         config.clock = clock.clone();
+        config.test_provider = true;
         tweak(&mut config);
         let server = brevdue_core::start(config).await.unwrap();
         let world = Self {
             server,
             dir,
-            http: reqwest::Client::new(),
+            // Sign-in answers with redirects that the tests read themselves.
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
             clock,
+            secrets: Mutex::new(HashMap::new()),
+            tokens: Mutex::new(HashMap::new()),
         };
         world.seed().await;
         world
@@ -86,25 +107,144 @@ impl World {
             "INSERT INTO authorities (id, cvr, name, authority_type) VALUES \
              ('a-kommune', '29189846', 'Testrup Kommune', 'MUNICIPALITY'), \
              ('a-skat', '19552101', 'Skattestyrelsen', 'STATE')",
-            "INSERT INTO systems (id, authority_id, role, name, secret_hash) VALUES \
-             ('s-kommune-send', 'a-kommune', 'SENDER', 'Kommunens brevsystem', 'x'), \
-             ('s-skat-send', 'a-skat', 'SENDER', 'Skats brevsystem', 'x'), \
-             ('s-kommune-recv', 'a-kommune', 'RECIPIENT', 'Kommunens postkasse', 'x'), \
-             ('s-kommune-pas', 'a-kommune', 'RECIPIENT', 'Pasafdelingens system', 'x'), \
-             ('s-skat-recv', 'a-skat', 'RECIPIENT', 'Skats postkasse', 'x')",
             "INSERT INTO authority_default_recipients (authority_id, system_id) VALUES \
              ('a-kommune', 's-kommune-recv')",
-            "INSERT INTO contact_points (id, authority_id, recipient_system_id) VALUES \
-             ('cp-pas', 'a-kommune', 's-kommune-pas'), ('cp-generel', 'a-kommune', NULL), \
-             ('cp-skat', 'a-skat', NULL)",
         ];
-        for s in sql {
+        let (identities, routes) = sql.split_at(4);
+        for s in identities {
             sqlx::query(s).execute(self.db()).await.unwrap();
+        }
+        let systems = [
+            (KOMMUNE_SENDER, "a-kommune", SystemRole::Sender),
+            (SKAT_SENDER, "a-skat", SystemRole::Sender),
+            (KOMMUNE_INBOX, "a-kommune", SystemRole::Recipient),
+            (KOMMUNE_PAS, "a-kommune", SystemRole::Recipient),
+            (SKAT_RECEIVER, "a-skat", SystemRole::Recipient),
+        ];
+        for (id, authority, role) in systems {
+            let secret = brevdue_core::auth::systems::register(self.db(), id, authority, role, id)
+                .await
+                .unwrap();
+            self.secrets.lock().unwrap().insert(id.to_owned(), secret);
+        }
+        for s in routes {
+            sqlx::query(s).execute(self.db()).await.unwrap();
+        }
+        // Contact points through the contact structure import, as an authority uploads them.
+        let contacts = brevdue_core::contacts::ContactPoints::new(self.db().clone());
+        let structures = [
+            (
+                "a-kommune",
+                "type;id;name;audiences;visibility;recipient_system_id\n\
+              KONTAKTPUNKT;cp-pas;Pas;CITIZEN|COMPANY|AUTHORITY;VISIBLE;s-kommune-pas\n\
+              KONTAKTPUNKT;cp-generel;Generelt;CITIZEN|COMPANY|AUTHORITY;VISIBLE;\n",
+            ),
+            (
+                "a-skat",
+                "type;id;name;audiences;visibility\n\
+              KONTAKTPUNKT;cp-skat;Skat;CITIZEN|COMPANY|AUTHORITY;VISIBLE\n",
+            ),
+        ];
+        for (authority, csv) in structures {
+            contacts
+                .import_csv(authority, csv.as_bytes(), false)
+                .await
+                .unwrap();
         }
     }
 
+    /// An access token for `subject`, signed in through the real endpoints: a system with
+    /// client credentials, a person with the authorization code flow, PKCE and `login_hint`.
     pub async fn token(&self, subject: &str) -> String {
-        self.server.state().auth.issue(subject).await.unwrap()
+        if let Some(t) = self.tokens.lock().unwrap().get(subject) {
+            return t.clone();
+        }
+        let secret = self.secrets.lock().unwrap().get(subject).cloned();
+        let token = match secret {
+            Some(secret) => self.system_token(subject, &secret).await,
+            None => self.person_token(subject).await,
+        };
+        self.tokens
+            .lock()
+            .unwrap()
+            .insert(subject.to_owned(), token.clone());
+        token
+    }
+
+    async fn system_token(&self, id: &str, secret: &str) -> String {
+        let r = self
+            .http
+            .post(self.url("/oauth/token"))
+            .form(&[
+                ("grant_type", "client_credentials"),
+                ("client_id", id),
+                ("client_secret", secret),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let body: Value = r.json().await.unwrap();
+        body["access_token"].as_str().unwrap().to_owned()
+    }
+
+    async fn person_token(&self, person_id: &str) -> String {
+        let redirect = "http://127.0.0.1:50123/callback";
+        let verifier = format!("{}-{}", Uuid::new_v4().simple(), Uuid::new_v4().simple());
+        let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
+        let r = self
+            .http
+            .post(self.url("/oauth/authorize"))
+            .form(&[
+                ("response_type", "code"),
+                ("client_id", CLIENT),
+                ("redirect_uri", redirect),
+                ("code_challenge", challenge.as_str()),
+                ("code_challenge_method", "S256"),
+                ("state", "st"),
+                ("scope", "openid profile"),
+                ("login_hint", person_id),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let location = reqwest::Url::parse(r.headers()["location"].to_str().unwrap()).unwrap();
+        let code = location
+            .query_pairs()
+            .find(|(k, _)| k == "code")
+            .unwrap()
+            .1
+            .into_owned();
+        let r = self
+            .http
+            .post(self.url("/oauth/token"))
+            .form(&[
+                ("grant_type", "authorization_code"),
+                ("client_id", CLIENT),
+                ("code", code.as_str()),
+                ("redirect_uri", redirect),
+                ("code_verifier", verifier.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let body: Value = r.json().await.unwrap();
+        body["access_token"].as_str().unwrap().to_owned()
+    }
+
+    /// Revokes a person's token through the revocation endpoint.
+    pub async fn revoke(&self, token: &str) {
+        let r = self
+            .http
+            .post(self.url("/oauth/revoke"))
+            .form(&[("token", token), ("client_id", CLIENT)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        self.tokens.lock().unwrap().retain(|_, t| t != token);
     }
 
     /// Sends a request with a bearer token and an optional JSON body.

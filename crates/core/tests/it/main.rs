@@ -13,6 +13,8 @@
 //! - `server`: health, OpenAPI, shutdown.
 
 #![allow(unreachable_pub, dead_code)]
+// Test helpers outside #[test] functions may fail loudly too.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod access;
 mod changes;

@@ -215,6 +215,22 @@ async fn malformed_memos_are_400_with_the_position_and_store_nothing() {
 }
 
 #[tokio::test]
+async fn memos_breaking_the_schema_are_400_with_the_position_and_store_nothing() {
+    let w = World::new().await;
+    let kommune = w.token(KOMMUNE_SENDER).await;
+    // Readable by the lenient reader (Sender's children out of order), refused by the
+    // validator.
+    let xml = include_str!("../../../memo/tests/data/invalid_order_sender.xml")
+        .replace("29190925", KOMMUNE_CVR)
+        .replace("0101701234", ALICE_CPR);
+    let (status, body) = w.post_memo(&kommune, xml.into_bytes()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["code"], "INVALID_MEMO");
+    assert!(body["position"]["line"].as_u64().unwrap() > 1, "{body}");
+    nothing_stored(&w).await;
+}
+
+#[tokio::test]
 async fn a_declared_length_over_99_5_mb_is_413_before_the_body_is_read() {
     let w = World::new().await;
     let kommune = w.token(KOMMUNE_SENDER).await;

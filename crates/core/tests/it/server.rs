@@ -65,12 +65,20 @@ async fn a_restart_on_the_same_folder_keeps_everything() {
         dir,
         clock,
         http,
+        ..
     } = w;
     server.shutdown().await.unwrap();
     let mut config = brevdue_core::Config::new(&data);
     config.clock = clock;
     let again = brevdue_core::start(config).await.unwrap();
-    let token = again.state().auth.issue(ALICE).await.unwrap();
+    // Signed in through the restarted server's database.
+    let tokens = again
+        .state()
+        .auth
+        .issue_person_tokens(CLIENT, ALICE)
+        .await
+        .unwrap();
+    let token = tokens.access_token;
     let list: Value = http
         .get(format!("{}/apis/v1/mailboxes", again.url()))
         .bearer_auth(&token)
@@ -108,7 +116,15 @@ async fn unknown_routes_and_bad_tokens() {
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["code"], "UNAUTHORIZED");
     let token = w.token(ALICE).await;
-    w.server.state().auth.revoke(&token);
+    let r = w
+        .http
+        .get(w.url("/apis/v1/mailboxes"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    w.revoke(&token).await;
     let r = w
         .http
         .get(w.url("/apis/v1/mailboxes"))
@@ -117,4 +133,45 @@ async fn unknown_routes_and_bad_tokens() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn brevdue_serve_demo_starts_a_seeded_core_on_loopback() {
+    let options = brevdue_core::ServeOptions {
+        listen: Some("127.0.0.1:0".parse().unwrap()),
+        data_dir: None,
+        demo: true,
+    };
+    let running = brevdue_core::cli_start(options).await.unwrap();
+    assert!(
+        running.demo_messages >= 50,
+        "{} demo messages",
+        running.demo_messages
+    );
+    let temp = running.temp_data.as_ref().unwrap().path().to_path_buf();
+    assert!(temp.join("brevdue.sqlite3").is_file());
+    let http = reqwest::Client::new();
+    let ids: Value = http
+        .get(format!("{}/oauth/demo-identities", running.server.url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(!ids.as_array().unwrap().is_empty());
+    running.server.shutdown().await.unwrap();
+    drop(running.temp_data);
+    assert!(
+        !temp.exists(),
+        "the demo's temporary data folder is removed"
+    );
+
+    // The test identity provider never listens beyond loopback.
+    let wide = brevdue_core::ServeOptions {
+        listen: Some("0.0.0.0:0".parse().unwrap()),
+        data_dir: None,
+        demo: true,
+    };
+    assert!(brevdue_core::cli_start(wide).await.is_err());
 }

@@ -16,13 +16,53 @@ pub async fn server(tweak: impl FnOnce(&mut Config)) -> (RunningServer, TempDir)
     tweak(&mut config);
     let server = brevdue_core::start(config).await.expect("server starts");
     let db = &server.state().db;
-    for sql in [
-        "INSERT INTO authorities (id, cvr, name, authority_type) VALUES ('a-kommune', '29189846', 'Testrup Kommune', 'MUNICIPALITY')",
-        "INSERT INTO systems (id, authority_id, role, name, secret_hash) VALUES ('s-kommune-send', 'a-kommune', 'SENDER', 'Brevsystem', 'x')",
-    ] {
-        sqlx::query(sql).execute(db).await.expect("seed");
-    }
+    sqlx::query("INSERT INTO authorities (id, cvr, name, authority_type) VALUES ('a-kommune', '29189846', 'Testrup Kommune', 'MUNICIPALITY')")
+        .execute(db)
+        .await
+        .expect("seed");
     (server, dir)
+}
+
+/// Registers the sender system and signs it in with client credentials; its access token.
+pub async fn sender_token(server: &RunningServer) -> String {
+    let db = &server.state().db;
+    let secret = brevdue_core::auth::systems::register(
+        db,
+        SENDER,
+        "a-kommune",
+        brevdue_core::auth::SystemRole::Sender,
+        "Brevsystem",
+    )
+    .await
+    .expect("register");
+    let body: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/oauth/token", server.url()))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", SENDER),
+            ("client_secret", secret.as_str()),
+        ])
+        .send()
+        .await
+        .expect("token")
+        .json()
+        .await
+        .expect("json");
+    body["access_token"]
+        .as_str()
+        .expect("access token")
+        .to_owned()
+}
+
+/// An access token for person `id`, issued in-process.
+pub async fn person_token(server: &RunningServer, id: &str) -> String {
+    server
+        .state()
+        .auth
+        .issue_person_tokens("brevdue-cli", id)
+        .await
+        .expect("tokens")
+        .access_token
 }
 
 /// Adds `n` persons with CPR numbers 10000000000+i (as text, ten digits from 1000000000).

@@ -174,6 +174,13 @@ impl Cache {
         })
     }
 
+    /// A write transaction. `BEGIN IMMEDIATE` takes the write lock at once (waiting up to the
+    /// busy timeout): a transaction that read first and wrote later could otherwise fail at
+    /// once when another connection wrote in between (WAL's stale snapshot).
+    async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
     /// The cache's folder.
     pub fn dir(&self) -> &Path {
         &self.dir
@@ -188,7 +195,7 @@ impl Cache {
 
     /// Replaces the list of mailboxes.
     pub async fn set_mailboxes(&self, mailboxes: &[Mailbox]) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         sqlx::query("DELETE FROM mailboxes")
             .execute(&mut *tx)
             .await?;
@@ -214,7 +221,7 @@ impl Cache {
 
     /// Replaces the folders of `mailbox_id`.
     pub async fn set_folders(&self, mailbox_id: &str, folders: &[Folder]) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         sqlx::query("DELETE FROM folders WHERE mailbox_id = ?")
             .bind(mailbox_id)
             .execute(&mut *tx)
@@ -298,7 +305,7 @@ impl Cache {
     /// crash either all of it is in the cache or none. Returns the ids of changed messages
     /// whose details must be fetched (new, or changed on the server).
     pub async fn apply_feed(&self, mailbox_id: &str, feed: &ChangeFeed) -> Result<Vec<String>> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let mut fetch = Vec::new();
         for summary in &feed.changed {
             if summary.mailbox_id != mailbox_id {
@@ -325,7 +332,7 @@ impl Cache {
     /// Stores the server's current state of one message (after a PATCH or a fetch), with the
     /// changes still queued for it applied on top.
     pub async fn put_summary(&self, summary: &MessageSummary) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         upsert_summary(&mut tx, summary).await?;
         tx.commit().await?;
         Ok(())
@@ -333,7 +340,7 @@ impl Cache {
 
     /// Forgets a message (the server purged it).
     pub async fn remove_message(&self, mailbox_id: &str, id: &str) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         delete_message(&mut tx, mailbox_id, id).await?;
         tx.commit().await?;
         Ok(())
@@ -347,7 +354,7 @@ impl Cache {
 
     /// [`put_detail`](Self::put_detail) for many messages in one transaction.
     pub async fn put_details(&self, details: &[(&MessageDetail, &str)]) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         for (detail, extra_text) in details {
             put_detail(&mut tx, detail, extra_text).await?;
         }
@@ -495,7 +502,7 @@ impl Cache {
     /// Applies `change` to the cached message at once and queues it for the server, in one
     /// transaction. [`ErrorKind::NotFound`] when the message is not cached.
     pub async fn queue_change(&self, message_id: &str, change: &LocalChange) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let row: Option<(String,)> = sqlx::query_as("SELECT mailbox_id FROM messages WHERE id = ?")
             .bind(message_id)
             .fetch_optional(&mut *tx)
@@ -566,7 +573,7 @@ impl Cache {
     /// Entry `seq` is done (the server has it, or it no longer means anything): removes it and
     /// stores the server's state of the message that came back, if any, in one transaction.
     pub async fn complete(&self, seq: i64, server_state: Option<&MessageSummary>) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         sqlx::query("DELETE FROM outbox WHERE seq = ?")
             .bind(seq)
             .execute(&mut *tx)
@@ -581,7 +588,7 @@ impl Cache {
     /// Drops entry `seq` because the server refused it for good (no right, no such message)
     /// and puts the message back as the server has it.
     pub async fn reject(&self, seq: i64, server_state: Option<&MessageSummary>) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let row: Option<(String, String)> =
             sqlx::query_as("SELECT mailbox_id, message_id FROM outbox WHERE seq = ?")
                 .bind(seq)

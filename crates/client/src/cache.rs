@@ -193,12 +193,26 @@ impl Cache {
 
     // ---- mailboxes and folders ----
 
-    /// Replaces the list of mailboxes.
+    /// Replaces the list of mailboxes. Everything cached of a mailbox no longer listed (a
+    /// representative's access ended) is forgotten with it.
     pub async fn set_mailboxes(&self, mailboxes: &[Mailbox]) -> Result<()> {
         let mut tx = self.write().await?;
         sqlx::query("DELETE FROM mailboxes")
             .execute(&mut *tx)
             .await?;
+        let listed =
+            serde_json::Value::from(mailboxes.iter().map(|m| m.id.clone()).collect::<Vec<_>>())
+                .to_string();
+        for sql in [
+            "DELETE FROM agenda WHERE message_id IN (SELECT id FROM messages \
+             WHERE mailbox_id NOT IN (SELECT value FROM json_each(?)))",
+            "DELETE FROM messages WHERE mailbox_id NOT IN (SELECT value FROM json_each(?))",
+            "DELETE FROM folders WHERE mailbox_id NOT IN (SELECT value FROM json_each(?))",
+            "DELETE FROM cursors WHERE mailbox_id NOT IN (SELECT value FROM json_each(?))",
+            "DELETE FROM outbox WHERE mailbox_id NOT IN (SELECT value FROM json_each(?))",
+        ] {
+            sqlx::query(sql).bind(&listed).execute(&mut *tx).await?;
+        }
         for (position, mailbox) in mailboxes.iter().enumerate() {
             sqlx::query("INSERT OR REPLACE INTO mailboxes (id, position, json) VALUES (?, ?, ?)")
                 .bind(&mailbox.id)

@@ -128,6 +128,14 @@ async fn the_feed_and_its_cursor_are_applied_together_or_not_at_all() {
     let reopened = Cache::open(dir.path()).await.unwrap();
     assert_eq!(reopened.cursor(MB).await.unwrap(), "10");
     assert_eq!(reopened.list_messages(&all(None)).await.unwrap(), list);
+
+    // The mailbox is no longer the account's (a representative's access ended): all of it
+    // goes from the cache.
+    reopened.set_mailboxes(&[]).await.unwrap();
+    assert!(reopened.list_messages(&all(None)).await.unwrap().is_empty());
+    assert!(reopened.folders(MB).await.unwrap().is_empty());
+    assert!(reopened.message("b").await.unwrap().is_none());
+    assert_eq!(reopened.cursor(MB).await.unwrap(), "0");
 }
 
 #[tokio::test]

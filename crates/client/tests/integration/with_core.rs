@@ -484,3 +484,90 @@ impl NoNanos for chrono::DateTime<Utc> {
         chrono::Timelike::with_nanosecond(&self, 0).unwrap()
     }
 }
+
+#[tokio::test]
+async fn offline_deletes_for_good_and_changes_to_messages_gone_meanwhile_settle_once() {
+    in_private_keyring!(
+        offline_deletes_for_good_and_changes_to_messages_gone_meanwhile_settle_once
+    );
+    let mut core = TestCore::start().await;
+    for label in ["Gammel", "Væk", "Bliver"] {
+        core.deliver(&letter(ANNA_CPR, label, label, None)).await;
+    }
+    let data = tempfile::tempdir().unwrap();
+    let client = open_client(&core, &data).await;
+    client.sign_in_demo(ANNA).await.unwrap();
+    client.sync(None).await.unwrap();
+    let mailbox = client.mailboxes().await.unwrap()[0].id.clone();
+    let all = ListQuery {
+        mailbox_id: mailbox.clone(),
+        size: 50,
+        ..ListQuery::default()
+    };
+    let list = client.messages(&all).await.unwrap();
+    let id = |label: &str| list.iter().find(|m| m.label == label).unwrap().id.clone();
+    let (old, gone, stays) = (id("Gammel"), id("Væk"), id("Bliver"));
+    // "Gammel" is in DELETED already (deleted online: it goes out at once).
+    client.delete(&old).await.unwrap();
+    assert_eq!(client.pending_changes().await.unwrap(), 0);
+    let deleted = core.server_message(&old).await.3;
+
+    core.stop().await;
+    // Offline: delete "Gammel" for good, and mark "Væk" read.
+    client.delete(&old).await.unwrap();
+    client.mark_read(&gone, true).await.unwrap();
+    assert!(
+        client
+            .messages(&all)
+            .await
+            .unwrap()
+            .iter()
+            .all(|m| m.id != old)
+    );
+    let in_deleted = ListQuery {
+        folder_id: Some(deleted.clone()),
+        ..all.clone()
+    };
+    assert!(client.messages(&in_deleted).await.unwrap().is_empty());
+
+    // Meanwhile "Væk" is deleted for good on the server (from another device).
+    core.restart().await;
+    for _ in 0..2 {
+        let (status, _) = call(
+            &core,
+            ANNA,
+            reqwest::Method::DELETE,
+            &format!("/apis/v1/mailboxes/{mailbox}/messages/{gone}"),
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(status, 204);
+    }
+
+    let report = client.sync(None).await.unwrap();
+    assert_eq!((report.sent, report.refused), (1, 1), "{report:?}");
+    assert_eq!(client.pending_changes().await.unwrap(), 0);
+    let (left,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM messages WHERE id IN (?, ?)")
+        .bind(&old)
+        .bind(&gone)
+        .fetch_one(&core.state().db)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+    let ids: Vec<String> = client
+        .messages(&all)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    assert_eq!(ids, [stays.clone()]);
+    assert!(client.messages(&in_deleted).await.unwrap().is_empty());
+    // Nothing is sent again.
+    let again = client.sync(None).await.unwrap();
+    assert_eq!(
+        (again.sent, again.refused, again.already_applied),
+        (0, 0, 0)
+    );
+}

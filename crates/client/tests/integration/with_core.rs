@@ -562,7 +562,7 @@ async fn offline_deletes_for_good_and_changes_to_messages_gone_meanwhile_settle_
         .into_iter()
         .map(|m| m.id)
         .collect();
-    assert_eq!(ids, [stays.clone()]);
+    assert_eq!(ids, [stays]);
     assert!(client.messages(&in_deleted).await.unwrap().is_empty());
     // Nothing is sent again.
     let again = client.sync(None).await.unwrap();

@@ -224,34 +224,22 @@ async fn changes_made_offline_reach_the_server_exactly_once_after_a_restart() {
     for label in ["Et", "To", "Tre", "Fire", "Fem"] {
         core.deliver(&letter(ANNA_CPR, label, label, None)).await;
     }
-    let (status, mailboxes) = call(
-        &core,
-        ANNA,
-        reqwest::Method::GET,
-        "/apis/v1/mailboxes",
-        None,
-        None,
-    )
-    .await;
-    assert_eq!(status, 200);
-    let mailbox = mailboxes[0]["id"].as_str().unwrap().to_owned();
-    let (status, folder) = call(
-        &core,
-        ANNA,
-        reqwest::Method::POST,
-        &format!("/apis/v1/mailboxes/{mailbox}/folders"),
-        Some(serde_json::json!({"name": "Skat"})),
-        None,
-    )
-    .await;
-    assert_eq!(status, 201, "{folder}");
-    let skat = folder["id"].as_str().unwrap().to_owned();
-
     let data = tempfile::tempdir().unwrap();
     let client = open_client(&core, &data).await;
     client.sign_in_demo(ANNA).await.unwrap();
     client.sync(None).await.unwrap();
+    let mailbox = client.mailboxes().await.unwrap()[0].id.clone();
+    let skat = client.create_folder(&mailbox, "Skat").await.unwrap();
+    assert_eq!(
+        client
+            .create_folder(&mailbox, "Skat")
+            .await
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Conflict
+    );
     let folders = client.folders(&mailbox).await.unwrap();
+    assert!(folders.iter().any(|f| f.id == skat && f.name == "Skat"));
     let inbox = folders
         .iter()
         .find(|f| f.folder_type == brevdue_api::FolderType::Inbox)

@@ -5,5 +5,26 @@
 //! with serde and an OpenAPI schema (utoipa); the core and the client both use these types, so
 //! the two cannot drift apart.
 //!
+//! Key types: [`ErrorBody`] with its [`ErrorCode`] (clients match on codes, never on text),
+//! [`Mailbox`], [`Folder`], [`MessageSummary`] / [`MessageDetail`], [`Page`], [`ChangeFeed`],
+//! [`MemoAccepted`].
+//!
 //! What it is not for: no I/O, no validation beyond what the types say, no rules of who may see
 //! what (that is `brevdue-core`'s job).
+
+mod changes;
+mod error;
+mod folder;
+mod mailbox;
+mod memo;
+mod message;
+
+pub use changes::*;
+pub use error::*;
+pub use folder::*;
+pub use mailbox::*;
+pub use memo::*;
+pub use message::*;
+
+/// The path prefix of every resource of the API.
+pub const API_PREFIX: &str = "/apis/v1";

@@ -93,6 +93,9 @@ impl IntoResponse for AuthError {
                 let body = serde_json::json!({
                     "error": "server_error",
                     "error_description": self.to_string(),
+                    // The shape of every other error of the API (`brevdue_api::ErrorBody`).
+                    "code": "INTERNAL",
+                    "message": self.to_string(),
                 });
                 return (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response();
             }
@@ -100,6 +103,9 @@ impl IntoResponse for AuthError {
         let body = serde_json::json!({
             "error": "invalid_token",
             "error_description": self.to_string(),
+            // The shape of every other error of the API (`brevdue_api::ErrorBody`).
+            "code": "UNAUTHORIZED",
+            "message": self.to_string(),
         });
         (
             StatusCode::UNAUTHORIZED,

@@ -1,0 +1,157 @@
+//! Folders of a mailbox: the list with unread and total counts (of what the caller may see),
+//! and making a user folder.
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use brevdue_api::{CreateFolder, ErrorBody, Folder, FolderType};
+use sqlx::{QueryBuilder, Sqlite};
+use uuid::Uuid;
+
+use crate::access::{self, Action};
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use crate::{extract, release, timefmt};
+
+/// The longest folder name, in characters.
+const MAX_NAME: usize = 100;
+
+/// The folders the caller may see, with counts.
+#[utoipa::path(get, path = "/apis/v1/mailboxes/{mailboxId}/folders", tag = "folders",
+    params(("mailboxId" = String, Path)),
+    responses((status = 200, body = Vec<Folder>), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(mailbox_id): Path<String>,
+) -> ApiResult<Json<Vec<Folder>>> {
+    release::release_due(&state).await?;
+    let mut conn = state.db.acquire().await?;
+    let grant = access::mailbox(&mut conn, &caller, &mailbox_id, state.clock.now()).await?;
+    grant.require(Action::Read)?;
+    let folders: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT id, folder_type, name FROM folders WHERE mailbox_id = ? \
+         ORDER BY CASE folder_type WHEN 'INBOX' THEN 0 WHEN 'DRAFTS' THEN 1 WHEN 'SENT' THEN 2 \
+         WHEN 'DELETED' THEN 4 ELSE 3 END, name",
+    )
+    .bind(&grant.mailbox.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut q = QueryBuilder::<Sqlite>::new(
+        "SELECT m.folder_id, COUNT(*), COALESCE(SUM(m.read = 0), 0) FROM messages m WHERE m.mailbox_id = ",
+    );
+    q.push_bind(grant.mailbox.id.clone());
+    grant.push_message_scope(&mut q, "m");
+    q.push(" GROUP BY m.folder_id");
+    let counts: Vec<(String, i64, i64)> = q.build_query_as().fetch_all(&mut *conn).await?;
+    Ok(Json(
+        folders
+            .into_iter()
+            .filter(|(id, _, _)| grant.sees_folder(id))
+            .map(|(id, kind, name)| {
+                let (total, unread) = counts
+                    .iter()
+                    .find(|(f, _, _)| *f == id)
+                    .map_or((0, 0), |(_, t, u)| (*t, *u));
+                Folder {
+                    id,
+                    name,
+                    folder_type: FolderType::parse(&kind).unwrap_or(FolderType::UserDefined),
+                    unread_count: unread.max(0) as u64,
+                    total_count: total.max(0) as u64,
+                }
+            })
+            .collect(),
+    ))
+}
+
+/// Makes a user folder. A representative limited to some folders may use the folders they make.
+#[utoipa::path(post, path = "/apis/v1/mailboxes/{mailboxId}/folders", tag = "folders",
+    params(("mailboxId" = String, Path)),
+    request_body = CreateFolder,
+    responses((status = 201, body = Folder), (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(mailbox_id): Path<String>,
+    body: Result<Json<CreateFolder>, JsonRejection>,
+) -> ApiResult<(StatusCode, Json<Folder>)> {
+    let request = extract::json(body)?;
+    let name = request.name.trim();
+    if name.is_empty() || name.chars().count() > MAX_NAME || name.chars().any(char::is_control) {
+        return Err(ApiError::bad_request(format!(
+            "a folder name is 1 to {MAX_NAME} characters, without control characters"
+        )));
+    }
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let grant = access::mailbox(&mut tx, &caller, &mailbox_id, state.clock.now()).await?;
+    grant.require(Action::CreateFolder)?;
+    let id = Uuid::new_v4().to_string();
+    let inserted = sqlx::query(
+        "INSERT INTO folders (id, mailbox_id, folder_type, name, created_at) \
+         VALUES (?, ?, 'USER_DEFINED', ?, ?) ON CONFLICT DO NOTHING",
+    )
+    .bind(&id)
+    .bind(&grant.mailbox.id)
+    .bind(name)
+    .bind(timefmt::to_db(state.clock.now()))
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if inserted == 0 {
+        return Err(ApiError::conflict("the mailbox has a folder of that name"));
+    }
+    if let (Some(rep), Some(limit)) = (&grant.representative_id, &grant.folder_ids) {
+        let mut ids = limit.clone();
+        ids.push(id.clone());
+        sqlx::query("UPDATE representatives SET folder_ids = ? WHERE id = ?")
+            .bind(serde_json::to_string(&ids).map_err(|e| ApiError::internal(&e))?)
+            .bind(rep)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Folder {
+            id,
+            name: name.to_owned(),
+            folder_type: FolderType::UserDefined,
+            unread_count: 0,
+            total_count: 0,
+        }),
+    ))
+}
+
+/// The id of the user folder `name` of a mailbox, made if the mailbox has none of that name.
+/// For seeding a demo world; people make folders through [`create`].
+pub(crate) async fn ensure_user_folder(
+    conn: &mut sqlx::SqliteConnection,
+    mailbox_id: &str,
+    name: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<String, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO folders (id, mailbox_id, folder_type, name, created_at) \
+         VALUES (?, ?, 'USER_DEFINED', ?, ?) ON CONFLICT DO NOTHING",
+    )
+    .bind(Uuid::new_v4().to_string())
+    .bind(mailbox_id)
+    .bind(name)
+    .bind(timefmt::to_db(now))
+    .execute(&mut *conn)
+    .await?;
+    let (id,): (String,) = sqlx::query_as(
+        "SELECT id FROM folders WHERE mailbox_id = ? AND name = ? AND folder_type = 'USER_DEFINED'",
+    )
+    .bind(mailbox_id)
+    .bind(name)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(id)
+}

@@ -1,0 +1,27 @@
+//! Integration tests of the core: a real server on loopback, real HTTP, a real SQLite file.
+//!
+//! Contents:
+//! - `common`: the test world (server, cast, tokens, MeMo builder).
+//! - `routing`: where memos go, what is refused, size limits, idempotency.
+//! - `value_date`: scheduled delivery, release exactly once, recall.
+//! - `messages`: lists (paging, sorting, search, filters), PATCH with If-Match, delete/purge,
+//!   folders.
+//! - `files`: file content, content types, Range.
+//! - `changes`: the change feed.
+//! - `pull`: recipient systems' queues, raw memos, receipts.
+//! - `access`: the access matrix, every endpoint as every kind of caller.
+//! - `server`: health, OpenAPI, shutdown.
+
+#![allow(unreachable_pub, dead_code)]
+// Test helpers outside #[test] functions may fail loudly too.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod access;
+mod changes;
+mod common;
+mod files;
+mod messages;
+mod pull;
+mod routing;
+mod server;
+mod value_date;

@@ -1,0 +1,924 @@
+//! The local cache: one SQLite file per server and account, so that the last synced mail opens
+//! at once and offline.
+//!
+//! It holds the mailboxes, folders, message summaries (for lists), message details (the MeMo
+//! model and its agenda), the change-feed cursor of each mailbox, and the outbox of changes
+//! made here that the server has not confirmed yet. File contents live as files named by their
+//! SHA-256 in `files/` next to the database, never in rows. Search runs over subject, sender and
+//! text with SQLite's FTS5.
+//!
+//! Everything the user sees reflects their own changes at once: a change is applied to the
+//! cached row and queued in the outbox in one transaction, and when the server's state of a
+//! message arrives (sync) the changes still queued for it are applied on top again.
+//!
+//! **Invariant:** what comes from the server is untrusted: ids are bound as parameters, never
+//! put into SQL or paths; a file is stored only under the SHA-256 of its own bytes.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use brevdue_api::{ChangeFeed, Folder, FolderType, Mailbox, MessageDetail, MessageSummary};
+use brevdue_memo::{AgendaItem, AgendaKind};
+use chrono::{DateTime, TimeZone, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, SqliteConnection, SqlitePool};
+use tokio::io::AsyncWriteExt;
+
+use crate::error::{ClientError, ErrorKind, Result};
+
+/// The name of the database file in a cache folder.
+pub const DB_FILE: &str = "cache.sqlite";
+/// The folder of file contents in a cache folder.
+pub const FILES_DIR: &str = "files";
+/// The largest page of a list.
+pub const MAX_PAGE_SIZE: u32 = 500;
+/// How much text of a message is indexed for search.
+const MAX_INDEXED_TEXT: usize = 64 * 1024;
+
+/// A change the user made to a message; kept in the outbox until the server has it.
+/// Each holds the state wanted, not a toggle, so applying it twice does no harm.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "camelCase")]
+pub enum LocalChange {
+    /// Mark read (`true`) or unread.
+    Read { read: bool },
+    /// Flag or unflag.
+    Flag { flagged: bool },
+    /// Move to another folder of the same mailbox (to DELETED: delete).
+    Move {
+        #[serde(rename = "folderId")]
+        folder_id: String,
+    },
+    /// Delete for good a message already in DELETED.
+    Purge,
+}
+
+/// A queued change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxEntry {
+    pub seq: i64,
+    pub mailbox_id: String,
+    pub message_id: String,
+    pub change: LocalChange,
+    pub attempts: i64,
+}
+
+/// A folder with its counts, as the cache knows them (local changes included).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FolderView {
+    pub id: String,
+    pub mailbox_id: String,
+    pub name: String,
+    pub folder_type: FolderType,
+    pub unread_count: u64,
+    pub total_count: u64,
+}
+
+/// One message in a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageListItem {
+    pub id: String,
+    pub mailbox_id: String,
+    pub folder_id: String,
+    pub label: String,
+    pub sender: String,
+    pub received: DateTime<Utc>,
+    pub read: bool,
+    pub flagged: bool,
+    pub has_attachments: bool,
+    /// Whether the message asks something of the reader (MeMo actions); known once fetched.
+    pub has_actions: bool,
+    /// The earliest deadline still ahead (reply or action), once the message is fetched.
+    pub next_deadline: Option<DateTime<Utc>>,
+    /// The server's version of the message.
+    pub version: i64,
+    /// Whether changes made here wait for the server.
+    pub pending: bool,
+}
+
+/// A whole cached message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CachedMessage {
+    #[serde(flatten)]
+    pub item: MessageListItem,
+    /// The model and files; `None` until the message has been fetched.
+    pub detail: Option<MessageDetail>,
+    pub agenda: Vec<AgendaItem>,
+}
+
+/// An agenda item with where it comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AgendaEntry {
+    pub mailbox_id: String,
+    pub message_id: String,
+    #[serde(flatten)]
+    pub item: AgendaItem,
+}
+
+/// Which messages a list shows.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ListQuery {
+    pub mailbox_id: String,
+    /// One folder; `None`: every folder but DELETED.
+    pub folder_id: Option<String>,
+    /// Only unread (`Some(false)`) or only read messages.
+    pub read: Option<bool>,
+    pub flagged: Option<bool>,
+    /// The 0-based page.
+    pub page: u32,
+    /// Messages per page, 1 to [`MAX_PAGE_SIZE`].
+    pub size: u32,
+}
+
+/// The cache of one account.
+#[derive(Debug, Clone)]
+pub struct Cache {
+    pool: SqlitePool,
+    dir: PathBuf,
+}
+
+const LIST_COLUMNS: &str = "m.id, m.mailbox_id, m.folder_id, m.label, m.sender_label, m.received, \
+    m.read, m.flagged, m.has_attachments, m.has_actions, m.version, \
+    (SELECT MIN(a.start) FROM agenda a WHERE a.message_id = m.id AND a.kind <> 'appointment' \
+     AND a.start >= ?1) AS next_deadline, \
+    EXISTS (SELECT 1 FROM outbox o WHERE o.message_id = m.id) AS pending";
+
+impl Cache {
+    /// Opens (or creates) the cache in folder `dir`.
+    pub async fn open(dir: &Path) -> Result<Self> {
+        tokio::fs::create_dir_all(dir.join(FILES_DIR))
+            .await
+            .map_err(|e| ClientError::cache("the cache folder cannot be made", e))?;
+        let options = SqliteConnectOptions::new()
+            .filename(dir.join(DB_FILE))
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(10))
+            .pragma("temp_store", "memory");
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations").run(&pool).await?;
+        Ok(Cache {
+            pool,
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    /// The cache's folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Closes the database.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    // ---- mailboxes and folders ----
+
+    /// Replaces the list of mailboxes.
+    pub async fn set_mailboxes(&self, mailboxes: &[Mailbox]) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM mailboxes")
+            .execute(&mut *tx)
+            .await?;
+        for (position, mailbox) in mailboxes.iter().enumerate() {
+            sqlx::query("INSERT OR REPLACE INTO mailboxes (id, position, json) VALUES (?, ?, ?)")
+                .bind(&mailbox.id)
+                .bind(position as i64)
+                .bind(to_json(mailbox)?)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The mailboxes, in the server's order.
+    pub async fn mailboxes(&self) -> Result<Vec<Mailbox>> {
+        let rows: Vec<(String,)> = sqlx::query_as("SELECT json FROM mailboxes ORDER BY position")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|(json,)| from_json(json)).collect()
+    }
+
+    /// Replaces the folders of `mailbox_id`.
+    pub async fn set_folders(&self, mailbox_id: &str, folders: &[Folder]) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM folders WHERE mailbox_id = ?")
+            .bind(mailbox_id)
+            .execute(&mut *tx)
+            .await?;
+        for folder in folders {
+            sqlx::query(
+                "INSERT OR REPLACE INTO folders (id, mailbox_id, name, folder_type) \
+                 VALUES (?, ?, ?, ?)",
+            )
+            .bind(&folder.id)
+            .bind(mailbox_id)
+            .bind(&folder.name)
+            .bind(folder.folder_type.as_str())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The folders of `mailbox_id` with their counts: system folders first, then the user's
+    /// by name.
+    pub async fn folders(&self, mailbox_id: &str) -> Result<Vec<FolderView>> {
+        let rows = sqlx::query(
+            "SELECT f.id, f.name, f.folder_type, \
+               (SELECT COUNT(*) FROM messages m WHERE m.mailbox_id = f.mailbox_id \
+                  AND m.folder_id = f.id) AS total, \
+               (SELECT COUNT(*) FROM messages m WHERE m.mailbox_id = f.mailbox_id \
+                  AND m.folder_id = f.id AND m.read = 0) AS unread \
+             FROM folders f WHERE f.mailbox_id = ? \
+             ORDER BY CASE f.folder_type WHEN 'INBOX' THEN 0 WHEN 'DRAFTS' THEN 1 \
+               WHEN 'SENT' THEN 2 WHEN 'DELETED' THEN 4 ELSE 3 END, f.name, f.id",
+        )
+        .bind(mailbox_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let folder_type: String = row.try_get("folder_type")?;
+                Ok(FolderView {
+                    id: row.try_get("id")?,
+                    mailbox_id: mailbox_id.to_owned(),
+                    name: row.try_get("name")?,
+                    folder_type: FolderType::parse(&folder_type).unwrap_or(FolderType::UserDefined),
+                    unread_count: row.try_get::<i64, _>("unread")?.max(0) as u64,
+                    total_count: row.try_get::<i64, _>("total")?.max(0) as u64,
+                })
+            })
+            .collect()
+    }
+
+    /// The id of the folder of `folder_type` in `mailbox_id`, if the cache knows it.
+    pub async fn system_folder(
+        &self,
+        mailbox_id: &str,
+        folder_type: FolderType,
+    ) -> Result<Option<String>> {
+        let row: Option<(String,)> = sqlx::query_as(
+            "SELECT id FROM folders WHERE mailbox_id = ? AND folder_type = ? ORDER BY id LIMIT 1",
+        )
+        .bind(mailbox_id)
+        .bind(folder_type.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(id,)| id))
+    }
+
+    // ---- the change feed ----
+
+    /// The cursor to read `mailbox_id`'s change feed from (`"0"` the first time).
+    pub async fn cursor(&self, mailbox_id: &str) -> Result<String> {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT cursor FROM cursors WHERE mailbox_id = ?")
+                .bind(mailbox_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map_or_else(|| "0".to_owned(), |(c,)| c))
+    }
+
+    /// Applies one answer of the change feed and moves the cursor, in one transaction: after a
+    /// crash either all of it is in the cache or none. Returns the ids of changed messages
+    /// whose details must be fetched (new, or changed on the server).
+    pub async fn apply_feed(&self, mailbox_id: &str, feed: &ChangeFeed) -> Result<Vec<String>> {
+        let mut tx = self.pool.begin().await?;
+        let mut fetch = Vec::new();
+        for summary in &feed.changed {
+            if summary.mailbox_id != mailbox_id {
+                return Err(ClientError::protocol(
+                    "the change feed named a message of another mailbox",
+                ));
+            }
+            if upsert_summary(&mut tx, summary).await? {
+                fetch.push(summary.id.clone());
+            }
+        }
+        for id in &feed.deleted {
+            delete_message(&mut tx, mailbox_id, id).await?;
+        }
+        sqlx::query("INSERT OR REPLACE INTO cursors (mailbox_id, cursor) VALUES (?, ?)")
+            .bind(mailbox_id)
+            .bind(&feed.next_cursor)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(fetch)
+    }
+
+    /// Stores the server's current state of one message (after a PATCH or a fetch), with the
+    /// changes still queued for it applied on top.
+    pub async fn put_summary(&self, summary: &MessageSummary) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        upsert_summary(&mut tx, summary).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Forgets a message (the server purged it).
+    pub async fn remove_message(&self, mailbox_id: &str, id: &str) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        delete_message(&mut tx, mailbox_id, id).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Stores a fetched message: its state, its model, its agenda and its searchable text
+    /// (`extra_text`: the text of its plain-text files, if any were fetched).
+    pub async fn put_detail(&self, detail: &MessageDetail, extra_text: &str) -> Result<()> {
+        let agenda = brevdue_memo::agenda(&detail.memo);
+        let has_actions = detail.memo.actions().next().is_some();
+        let text = searchable_text(detail, extra_text);
+        let mut tx = self.pool.begin().await?;
+        upsert_summary(&mut tx, &detail.summary).await?;
+        sqlx::query(
+            "UPDATE messages SET detail_json = ?, has_actions = ?, body_text = ? WHERE id = ?",
+        )
+        .bind(to_json(detail)?)
+        .bind(has_actions)
+        .bind(text)
+        .bind(&detail.summary.id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM agenda WHERE message_id = ?")
+            .bind(&detail.summary.id)
+            .execute(&mut *tx)
+            .await?;
+        for item in &agenda {
+            sqlx::query(
+                "INSERT OR REPLACE INTO agenda (message_id, uid, kind, start, json) \
+                 VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(&detail.summary.id)
+            .bind(&item.uid)
+            .bind(agenda_kind(item.kind))
+            .bind(item.start.timestamp_millis())
+            .bind(to_json(item)?)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Up to `limit` messages of `mailbox_id` whose details were never fetched.
+    pub async fn without_detail(&self, mailbox_id: &str, limit: u32) -> Result<Vec<String>> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT id FROM messages WHERE mailbox_id = ? AND detail_json IS NULL \
+             ORDER BY received DESC LIMIT ?",
+        )
+        .bind(mailbox_id)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
+    // ---- reading ----
+
+    /// A page of messages, newest first.
+    pub async fn list_messages(&self, query: &ListQuery) -> Result<Vec<MessageListItem>> {
+        let size = query.size.clamp(1, MAX_PAGE_SIZE);
+        let mut sql = format!(
+            "SELECT {LIST_COLUMNS} FROM messages m WHERE m.mailbox_id = ?2 AND {} ",
+            if query.folder_id.is_some() {
+                "m.folder_id = ?3"
+            } else {
+                "m.folder_id NOT IN (SELECT id FROM folders WHERE mailbox_id = ?2 \
+                 AND folder_type = 'DELETED') AND ?3 IS NULL"
+            }
+        );
+        if query.read.is_some() {
+            sql.push_str("AND m.read = ?4 ");
+        } else {
+            sql.push_str("AND ?4 IS NULL ");
+        }
+        if query.flagged.is_some() {
+            sql.push_str("AND m.flagged = ?5 ");
+        } else {
+            sql.push_str("AND ?5 IS NULL ");
+        }
+        sql.push_str("ORDER BY m.received DESC, m.rowid DESC LIMIT ?6 OFFSET ?7");
+        let rows = sqlx::query(&sql)
+            .bind(Utc::now().timestamp_millis())
+            .bind(&query.mailbox_id)
+            .bind(&query.folder_id)
+            .bind(query.read)
+            .bind(query.flagged)
+            .bind(i64::from(size))
+            .bind(i64::from(query.page) * i64::from(size))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(list_item).collect()
+    }
+
+    /// One message, if cached.
+    pub async fn message(&self, id: &str) -> Result<Option<CachedMessage>> {
+        let sql = format!("SELECT {LIST_COLUMNS}, m.detail_json FROM messages m WHERE m.id = ?2");
+        let Some(row) = sqlx::query(&sql)
+            .bind(Utc::now().timestamp_millis())
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let item = list_item(&row)?;
+        let detail: Option<String> = row.try_get("detail_json")?;
+        let detail: Option<MessageDetail> = detail.as_deref().map(from_json).transpose()?;
+        let agenda: Vec<(String,)> =
+            sqlx::query_as("SELECT json FROM agenda WHERE message_id = ? ORDER BY start, uid")
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
+        let agenda = agenda
+            .iter()
+            .map(|(json,)| from_json(json))
+            .collect::<Result<_>>()?;
+        Ok(Some(CachedMessage {
+            item,
+            detail,
+            agenda,
+        }))
+    }
+
+    /// Messages matching every word of `text` (in subject, sender or text; case and accents
+    /// ignored; a word matches as a prefix), best matches first. `mailbox_id` narrows it.
+    pub async fn search(
+        &self,
+        text: &str,
+        mailbox_id: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<MessageListItem>> {
+        let Some(expression) = fts_query(text) else {
+            return Ok(Vec::new());
+        };
+        let sql = format!(
+            "SELECT {LIST_COLUMNS} FROM messages_fts f JOIN messages m ON m.rowid = f.rowid \
+             WHERE messages_fts MATCH ?2 AND (?3 IS NULL OR m.mailbox_id = ?3) \
+             ORDER BY f.rank LIMIT ?4"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(Utc::now().timestamp_millis())
+            .bind(expression)
+            .bind(mailbox_id)
+            .bind(i64::from(limit.clamp(1, MAX_PAGE_SIZE)))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(list_item).collect()
+    }
+
+    /// The appointments and deadlines of every cached message starting in `[from, to)`, across
+    /// all mailboxes, by start.
+    pub async fn agenda(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<AgendaEntry>> {
+        let rows: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT m.mailbox_id, a.message_id, a.json FROM agenda a \
+             JOIN messages m ON m.id = a.message_id \
+             WHERE a.start >= ? AND a.start < ? ORDER BY a.start, a.uid",
+        )
+        .bind(from.timestamp_millis())
+        .bind(to.timestamp_millis())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|(mailbox_id, message_id, json)| {
+                Ok(AgendaEntry {
+                    mailbox_id: mailbox_id.clone(),
+                    message_id: message_id.clone(),
+                    item: from_json(json)?,
+                })
+            })
+            .collect()
+    }
+
+    // ---- the outbox ----
+
+    /// Applies `change` to the cached message at once and queues it for the server, in one
+    /// transaction. [`ErrorKind::NotFound`] when the message is not cached.
+    pub async fn queue_change(&self, message_id: &str, change: &LocalChange) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let row: Option<(String,)> = sqlx::query_as("SELECT mailbox_id FROM messages WHERE id = ?")
+            .bind(message_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some((mailbox_id,)) = row else {
+            return Err(ClientError::new(
+                ErrorKind::NotFound,
+                "the message is not in the cache",
+            ));
+        };
+        if let LocalChange::Move { folder_id } = change {
+            let known: Option<(String,)> =
+                sqlx::query_as("SELECT id FROM folders WHERE id = ? AND mailbox_id = ?")
+                    .bind(folder_id)
+                    .bind(&mailbox_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if known.is_none() {
+                return Err(ClientError::new(
+                    ErrorKind::NotFound,
+                    "no such folder in the message's mailbox",
+                ));
+            }
+        }
+        sqlx::query(
+            "INSERT INTO outbox (mailbox_id, message_id, change, created) VALUES (?, ?, ?, ?)",
+        )
+        .bind(&mailbox_id)
+        .bind(message_id)
+        .bind(to_json(change)?)
+        .bind(Utc::now().timestamp_millis())
+        .execute(&mut *tx)
+        .await?;
+        apply_local(&mut tx, message_id, change).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The queued changes, oldest first.
+    pub async fn outbox(&self) -> Result<Vec<OutboxEntry>> {
+        let rows: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
+            "SELECT seq, mailbox_id, message_id, change, attempts FROM outbox ORDER BY seq",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(seq, mailbox_id, message_id, change, attempts)| {
+                Ok(OutboxEntry {
+                    seq,
+                    mailbox_id,
+                    message_id,
+                    change: from_json(&change)?,
+                    attempts,
+                })
+            })
+            .collect()
+    }
+
+    /// Counts one more attempt at sending entry `seq`.
+    pub async fn count_attempt(&self, seq: i64) -> Result<()> {
+        sqlx::query("UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?")
+            .bind(seq)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Entry `seq` is done (the server has it, or it no longer means anything): removes it and
+    /// stores the server's state of the message that came back, if any, in one transaction.
+    pub async fn complete(&self, seq: i64, server_state: Option<&MessageSummary>) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM outbox WHERE seq = ?")
+            .bind(seq)
+            .execute(&mut *tx)
+            .await?;
+        if let Some(summary) = server_state {
+            upsert_summary(&mut tx, summary).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Drops entry `seq` because the server refused it for good (no right, no such message)
+    /// and puts the message back as the server has it.
+    pub async fn reject(&self, seq: i64, server_state: Option<&MessageSummary>) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let row: Option<(String, String)> =
+            sqlx::query_as("SELECT mailbox_id, message_id FROM outbox WHERE seq = ?")
+                .bind(seq)
+                .fetch_optional(&mut *tx)
+                .await?;
+        sqlx::query("DELETE FROM outbox WHERE seq = ?")
+            .bind(seq)
+            .execute(&mut *tx)
+            .await?;
+        match (server_state, row) {
+            (Some(summary), _) => {
+                upsert_summary(&mut tx, summary).await?;
+            }
+            (None, Some((mailbox_id, message_id))) => {
+                delete_message(&mut tx, &mailbox_id, &message_id).await?;
+            }
+            (None, None) => {}
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    // ---- files ----
+
+    /// The path of the cached content with this SHA-256, if it is cached.
+    pub fn file_path(&self, sha256: &str) -> Option<PathBuf> {
+        if !is_sha256(sha256) {
+            return None;
+        }
+        let path = self.dir.join(FILES_DIR).join(sha256);
+        path.is_file().then_some(path)
+    }
+
+    /// Stores a file's content from `chunks`, checking it against `sha256` and `size` before
+    /// it becomes visible (written to a temporary name, then renamed). Returns its path.
+    pub async fn store_file<S, E>(&self, sha256: &str, size: u64, mut chunks: S) -> Result<PathBuf>
+    where
+        S: futures_util::Stream<Item = std::result::Result<bytes::Bytes, E>> + Unpin,
+        E: Into<ClientError>,
+    {
+        use futures_util::StreamExt;
+        if !is_sha256(sha256) {
+            return Err(ClientError::protocol(
+                "a file's SHA-256 is not 64 hex digits",
+            ));
+        }
+        let files = self.dir.join(FILES_DIR);
+        let temp = files.join(format!(".part-{}", uuid::Uuid::new_v4()));
+        let io = |e| ClientError::cache("a file could not be written to the cache", e);
+        let mut out = tokio::fs::File::create(&temp).await.map_err(io)?;
+        let mut hasher = Sha256::new();
+        let mut written = 0u64;
+        let result: Result<()> = async {
+            while let Some(chunk) = chunks.next().await {
+                let chunk = chunk.map_err(Into::into)?;
+                written += chunk.len() as u64;
+                if written > size {
+                    return Err(ClientError::protocol("a file is larger than its size says"));
+                }
+                hasher.update(&chunk);
+                out.write_all(&chunk).await.map_err(io)?;
+            }
+            out.flush().await.map_err(io)?;
+            out.sync_all().await.map_err(io)?;
+            if written != size || hex::encode(hasher.finalize()) != sha256 {
+                return Err(ClientError::protocol(
+                    "a file's content does not match its size and SHA-256",
+                ));
+            }
+            Ok(())
+        }
+        .await;
+        drop(out);
+        if let Err(error) = result {
+            let _ = tokio::fs::remove_file(&temp).await;
+            return Err(error);
+        }
+        let path = files.join(sha256);
+        tokio::fs::rename(&temp, &path).await.map_err(io)?;
+        Ok(path)
+    }
+}
+
+/// Inserts or updates a message from the server's state, then applies the changes still
+/// queued for it. Returns whether its details must be (re)fetched: it is new, or its content
+/// state changed on the server in a way the details show.
+async fn upsert_summary(conn: &mut SqliteConnection, s: &MessageSummary) -> Result<bool> {
+    let existing: Option<(i64, Option<i64>)> = sqlx::query_as(
+        "SELECT version, CASE WHEN detail_json IS NULL THEN NULL ELSE 1 END \
+         FROM messages WHERE id = ?",
+    )
+    .bind(&s.id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some((version, _)) = existing {
+        if version > s.version {
+            // An older state than the one we have (answers crossing): keep ours.
+            return Ok(false);
+        }
+    }
+    sqlx::query(
+        "INSERT INTO messages (id, mailbox_id, folder_id, message_uuid, label, sender_id, \
+           sender_label, received, read, flagged, has_attachments, reply_by, version) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         ON CONFLICT (id) DO UPDATE SET mailbox_id = excluded.mailbox_id, \
+           folder_id = excluded.folder_id, message_uuid = excluded.message_uuid, \
+           label = excluded.label, sender_id = excluded.sender_id, \
+           sender_label = excluded.sender_label, received = excluded.received, \
+           read = excluded.read, flagged = excluded.flagged, \
+           has_attachments = excluded.has_attachments, reply_by = excluded.reply_by, \
+           version = excluded.version",
+    )
+    .bind(&s.id)
+    .bind(&s.mailbox_id)
+    .bind(&s.folder_id)
+    .bind(&s.message_uuid)
+    .bind(&s.label)
+    .bind(&s.sender.sender_id)
+    .bind(&s.sender.label)
+    .bind(s.received_date_time.timestamp_millis())
+    .bind(s.read)
+    .bind(s.flagged)
+    .bind(s.has_attachments)
+    .bind(s.reply_by_date_time.map(|t| t.timestamp_millis()))
+    .bind(s.version)
+    .execute(&mut *conn)
+    .await?;
+    // The details' own copy of the state follows the server's.
+    sqlx::query(
+        "UPDATE messages SET detail_json = json_set(detail_json, '$.read', json(?), \
+           '$.flagged', json(?), '$.folderId', ?, '$.version', ?) \
+         WHERE id = ? AND detail_json IS NOT NULL",
+    )
+    .bind(if s.read { "true" } else { "false" })
+    .bind(if s.flagged { "true" } else { "false" })
+    .bind(&s.folder_id)
+    .bind(s.version)
+    .bind(&s.id)
+    .execute(&mut *conn)
+    .await?;
+    let pending: Vec<(String,)> =
+        sqlx::query_as("SELECT change FROM outbox WHERE message_id = ? ORDER BY seq")
+            .bind(&s.id)
+            .fetch_all(&mut *conn)
+            .await?;
+    for (change,) in pending {
+        apply_local(conn, &s.id, &from_json(&change)?).await?;
+    }
+    Ok(!matches!(existing, Some((_, Some(_)))))
+}
+
+/// Shows a queued change in the cached row.
+async fn apply_local(conn: &mut SqliteConnection, id: &str, change: &LocalChange) -> Result<()> {
+    let query = match change {
+        LocalChange::Read { read } => sqlx::query("UPDATE messages SET read = ? WHERE id = ?")
+            .bind(*read)
+            .bind(id),
+        LocalChange::Flag { flagged } => {
+            sqlx::query("UPDATE messages SET flagged = ? WHERE id = ?")
+                .bind(*flagged)
+                .bind(id)
+        }
+        LocalChange::Move { folder_id } => {
+            sqlx::query("UPDATE messages SET folder_id = ? WHERE id = ?")
+                .bind(folder_id.clone())
+                .bind(id)
+        }
+        // A purged message stays out of every list but DELETED's until the server confirms;
+        // it is hidden by moving it nowhere: mark it with an empty folder.
+        LocalChange::Purge => {
+            sqlx::query("UPDATE messages SET folder_id = '' WHERE id = ?").bind(id)
+        }
+    };
+    query.execute(&mut *conn).await?;
+    Ok(())
+}
+
+async fn delete_message(conn: &mut SqliteConnection, mailbox_id: &str, id: &str) -> Result<()> {
+    sqlx::query("DELETE FROM messages WHERE id = ? AND mailbox_id = ?")
+        .bind(id)
+        .bind(mailbox_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM agenda WHERE message_id = ?")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+fn list_item(row: &sqlx::sqlite::SqliteRow) -> Result<MessageListItem> {
+    let received: i64 = row.try_get("received")?;
+    let next_deadline: Option<i64> = row.try_get("next_deadline")?;
+    Ok(MessageListItem {
+        id: row.try_get("id")?,
+        mailbox_id: row.try_get("mailbox_id")?,
+        folder_id: row.try_get("folder_id")?,
+        label: row.try_get("label")?,
+        sender: row.try_get("sender_label")?,
+        received: millis(received),
+        read: row.try_get("read")?,
+        flagged: row.try_get("flagged")?,
+        has_attachments: row.try_get("has_attachments")?,
+        has_actions: row.try_get("has_actions")?,
+        next_deadline: next_deadline.map(millis),
+        version: row.try_get("version")?,
+        pending: row.try_get("pending")?,
+    })
+}
+
+fn millis(ms: i64) -> DateTime<Utc> {
+    Utc.timestamp_millis_opt(ms).single().unwrap_or_default()
+}
+
+fn agenda_kind(kind: AgendaKind) -> &'static str {
+    match kind {
+        AgendaKind::Appointment => "appointment",
+        AgendaKind::ReplyDeadline => "replyDeadline",
+        AgendaKind::ActionDeadline => "actionDeadline",
+    }
+}
+
+/// The text a message is found by, besides its subject and sender: its notification, the
+/// labels of its documents and actions, its appointments, and `extra` (file text).
+fn searchable_text(detail: &MessageDetail, extra: &str) -> String {
+    let memo = &detail.memo;
+    let mut parts: Vec<&str> = Vec::new();
+    parts.extend(memo.notification.as_deref());
+    parts.extend(memo.additional_notification.as_deref());
+    for document in &memo.documents {
+        parts.extend(document.label.as_deref());
+        for action in &document.actions {
+            parts.push(&action.label);
+            if let Some(r) = &action.reservation {
+                parts.extend([r.abstract_.as_str(), &r.description, &r.location]);
+            }
+        }
+    }
+    parts.push(extra);
+    let mut text = parts.join("\n");
+    if text.len() > MAX_INDEXED_TEXT {
+        let mut end = MAX_INDEXED_TEXT;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+    }
+    text
+}
+
+/// An FTS5 query from what a person typed: every word must match, each as a prefix, and no
+/// character of the input can act as FTS5 syntax. `None` when there is no word.
+pub(crate) fn fts_query(text: &str) -> Option<String> {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(16)
+        .map(|w| format!("\"{w}\"*"))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" AND "))
+}
+
+fn is_sha256(text: &str) -> bool {
+    text.len() == 64 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+fn to_json<T: Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| ClientError::cache("a value cannot be stored", e))
+}
+
+fn from_json<T: for<'de> Deserialize<'de>>(json: &str) -> Result<T> {
+    serde_json::from_str(json)
+        .map_err(|e| ClientError::cache("the cache holds an unreadable value", e))
+}
+
+impl FromStr for LocalChange {
+    type Err = ClientError;
+    fn from_str(s: &str) -> Result<Self> {
+        from_json(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_input_cannot_become_fts_syntax() {
+        assert_eq!(fts_query("  "), None);
+        assert_eq!(fts_query("\"*)(NEAR"), Some("\"NEAR\"*".into()));
+        assert_eq!(
+            fts_query("Skat årsopgørelse 2026"),
+            Some("\"Skat\"* AND \"årsopgørelse\"* AND \"2026\"*".into())
+        );
+        assert_eq!(
+            fts_query("a OR b"),
+            Some("\"a\"* AND \"OR\"* AND \"b\"*".into())
+        );
+    }
+
+    #[test]
+    fn only_hex_sha256_names_a_file() {
+        assert!(is_sha256(&"a".repeat(64)));
+        assert!(!is_sha256(&"A".repeat(64)));
+        assert!(!is_sha256("../../etc/passwd"));
+        assert!(!is_sha256(&format!("{}/", "a".repeat(63))));
+    }
+
+    #[test]
+    fn local_changes_round_trip_as_json() {
+        for change in [
+            LocalChange::Read { read: true },
+            LocalChange::Flag { flagged: false },
+            LocalChange::Move {
+                folder_id: "f-1".into(),
+            },
+            LocalChange::Purge,
+        ] {
+            let json = serde_json::to_string(&change).unwrap();
+            assert_eq!(json.parse::<LocalChange>().unwrap(), change);
+        }
+    }
+}

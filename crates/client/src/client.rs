@@ -1,0 +1,437 @@
+//! The [`Client`] facade: what the app and the command line call. See the crate
+//! documentation for the list of operations.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use brevdue_api::{FolderType, Mailbox};
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+use tokio::sync::{Mutex, RwLock, mpsc};
+use url::Url;
+
+use crate::api::Api;
+use crate::auth::{Account, Authenticator, DemoIdentity, Session, SignedOut};
+use crate::cache::{
+    AgendaEntry, Cache, CachedMessage, FolderView, ListQuery, LocalChange, MessageListItem,
+};
+use crate::credentials::CredentialStore;
+use crate::error::{ClientError, ErrorKind, Result};
+use crate::sync::{self, BackgroundSync, Progress, SyncEvent, SyncReport};
+
+/// The file in the data folder that says who is signed in (no secrets).
+const ACCOUNTS_FILE: &str = "accounts.json";
+/// The folder in the data folder that holds one cache folder per account.
+const CACHES_DIR: &str = "accounts";
+
+/// How to set up a [`Client`].
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// Where the caches and the list of accounts live (e.g. the app's data folder).
+    pub data_dir: PathBuf,
+    /// The core's base URL.
+    pub server: Url,
+    /// The program's OAuth client id ([`crate::auth::CLIENT_ID_DESKTOP`] or
+    /// [`crate::auth::CLIENT_ID_CLI`]).
+    pub client_id: String,
+}
+
+/// The parts that exist while somebody is signed in.
+#[derive(Debug, Clone)]
+struct SignedIn {
+    session: Session,
+    api: Api,
+    cache: Cache,
+}
+
+/// Brevdue's viewing client for one server: sign-in, the cache, sync, and changes.
+#[derive(Debug)]
+pub struct Client {
+    config: ClientConfig,
+    http: reqwest::Client,
+    auth: Authenticator,
+    signed_in: RwLock<Option<SignedIn>>,
+    /// One sync at a time.
+    sync_lock: Arc<Mutex<()>>,
+}
+
+impl Client {
+    /// Sets up the client and, when an account was signed in on this server before, resumes
+    /// it from the secret store (no network needed: the cache opens at once).
+    pub async fn open(config: ClientConfig) -> Result<Self> {
+        let http = crate::http::http_client()?;
+        let auth = Authenticator::new(
+            http.clone(),
+            config.server.clone(),
+            &config.client_id,
+            CredentialStore::new(),
+        )?;
+        let client = Client {
+            config,
+            http,
+            auth,
+            signed_in: RwLock::new(None),
+            sync_lock: Arc::new(Mutex::new(())),
+        };
+        let accounts = read_accounts(&client.config.data_dir).await?;
+        let server = crate::credentials::normalize_server(&client.config.server);
+        if let Some(account) = accounts
+            .iter()
+            .find(|a| a.server == server && a.client_id == client.config.client_id)
+        {
+            match client.auth.resume(account).await {
+                Ok(session) => client.enter(session).await?,
+                Err(error) if error.kind() == ErrorKind::SignInRequired => {
+                    tracing::info!("the stored sign-in is gone; signing in is needed");
+                }
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(client)
+    }
+
+    /// Who is signed in, if anybody.
+    pub async fn account(&self) -> Option<Account> {
+        self.signed_in
+            .read()
+            .await
+            .as_ref()
+            .map(|s| s.session.account().clone())
+    }
+
+    /// The test provider's identities (demo mode).
+    pub async fn demo_identities(&self) -> Result<Vec<DemoIdentity>> {
+        self.auth.demo_identities().await
+    }
+
+    /// Signs in through the system browser; see [`Authenticator::sign_in_with_browser`].
+    pub async fn sign_in_with_browser(
+        &self,
+        open_url: impl FnOnce(&Url) -> std::result::Result<(), String>,
+        wait: Duration,
+    ) -> Result<Account> {
+        let session = self.auth.sign_in_with_browser(open_url, wait).await?;
+        let account = session.account().clone();
+        self.enter(session).await?;
+        Ok(account)
+    }
+
+    /// Signs in as a demo identity without a browser.
+    pub async fn sign_in_demo(&self, identity_id: &str) -> Result<Account> {
+        let session = self.auth.sign_in_demo(identity_id).await?;
+        let account = session.account().clone();
+        self.enter(session).await?;
+        Ok(account)
+    }
+
+    async fn enter(&self, session: Session) -> Result<()> {
+        let account = session.account().clone();
+        let cache = Cache::open(&self.cache_dir(&account)).await?;
+        let api = Api::new(self.http.clone(), session.clone());
+        let mut accounts = read_accounts(&self.config.data_dir).await?;
+        accounts.retain(|a| !(a.server == account.server && a.client_id == account.client_id));
+        accounts.insert(0, account);
+        write_accounts(&self.config.data_dir, &accounts).await?;
+        let previous = self.signed_in.write().await.replace(SignedIn {
+            session,
+            api,
+            cache,
+        });
+        if let Some(previous) = previous {
+            previous.cache.close().await;
+        }
+        Ok(())
+    }
+
+    /// Signs out: revokes the sign-in on the server (when it can be reached), deletes the
+    /// refresh token from the secret store, and deletes the account's cache.
+    pub async fn sign_out(&self) -> Result<SignedOut> {
+        let Some(signed_in) = self.signed_in.write().await.take() else {
+            return Err(ClientError::new(
+                ErrorKind::SignInRequired,
+                "nobody is signed in",
+            ));
+        };
+        let _sync = self.sync_lock.lock().await;
+        let result = signed_in.session.sign_out().await?;
+        signed_in.cache.close().await;
+        let account = signed_in.session.account().clone();
+        let dir = self.cache_dir(&account);
+        if tokio::fs::try_exists(&dir).await.unwrap_or(false) {
+            tokio::fs::remove_dir_all(&dir)
+                .await
+                .map_err(|e| ClientError::cache("the cache could not be deleted", e))?;
+        }
+        let mut accounts = read_accounts(&self.config.data_dir).await?;
+        accounts.retain(|a| a != &account);
+        write_accounts(&self.config.data_dir, &accounts).await?;
+        Ok(result)
+    }
+
+    /// The cache folder of `account`: named by a hash, so no part of a URL or id becomes a
+    /// path.
+    fn cache_dir(&self, account: &Account) -> PathBuf {
+        let digest = Sha256::digest(
+            format!("{}\n{}\n{}", account.client_id, account.server, account.id).as_bytes(),
+        );
+        self.config
+            .data_dir
+            .join(CACHES_DIR)
+            .join(&hex::encode(digest)[..24])
+    }
+
+    async fn current(&self) -> Result<SignedIn> {
+        self.signed_in
+            .read()
+            .await
+            .clone()
+            .ok_or_else(|| ClientError::new(ErrorKind::SignInRequired, "nobody is signed in"))
+    }
+
+    // ---- sync ----
+
+    /// Syncs once: sends the outbox, pulls every mailbox's changes, fetches new messages.
+    pub async fn sync(&self, progress: Option<mpsc::Sender<Progress>>) -> Result<SyncReport> {
+        let s = self.current().await?;
+        let _guard = self.sync_lock.lock().await;
+        sync::sync_once(&s.api, &s.cache, progress.as_ref()).await
+    }
+
+    /// Starts syncing in the background every `interval`; events go to `events`.
+    pub async fn start_background_sync(
+        &self,
+        interval: Duration,
+        events: mpsc::Sender<SyncEvent>,
+    ) -> Result<BackgroundSync> {
+        let s = self.current().await?;
+        Ok(sync::spawn(
+            s.api,
+            s.cache,
+            self.sync_lock.clone(),
+            interval,
+            events,
+        ))
+    }
+
+    /// Sends the outbox now if the server can be reached; being offline is no error here (the
+    /// changes stay queued).
+    async fn try_send(&self, s: &SignedIn) {
+        let Ok(_guard) = self.sync_lock.try_lock() else {
+            return; // a sync is running and sends the outbox itself
+        };
+        let mut report = SyncReport::default();
+        if let Err(error) = sync::send_outbox(&s.api, &s.cache, &mut report).await {
+            tracing::debug!(kind = %error.kind(), "the outbox waits for the server");
+        }
+    }
+
+    // ---- reading (from the cache) ----
+
+    /// The mailboxes the account may use.
+    pub async fn mailboxes(&self) -> Result<Vec<Mailbox>> {
+        self.current().await?.cache.mailboxes().await
+    }
+
+    /// The folders of a mailbox with their counts.
+    pub async fn folders(&self, mailbox_id: &str) -> Result<Vec<FolderView>> {
+        self.current().await?.cache.folders(mailbox_id).await
+    }
+
+    /// A page of messages.
+    pub async fn messages(&self, query: &ListQuery) -> Result<Vec<MessageListItem>> {
+        self.current().await?.cache.list_messages(query).await
+    }
+
+    /// Messages matching `text`.
+    pub async fn search(
+        &self,
+        text: &str,
+        mailbox_id: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<MessageListItem>> {
+        self.current()
+            .await?
+            .cache
+            .search(text, mailbox_id, limit)
+            .await
+    }
+
+    /// One message: from the cache; fetched first when its details are not cached yet (and
+    /// the server can be reached).
+    pub async fn message(&self, id: &str) -> Result<CachedMessage> {
+        let s = self.current().await?;
+        let cached =
+            s.cache.message(id).await?.ok_or_else(|| {
+                ClientError::new(ErrorKind::NotFound, "no such message in the cache")
+            })?;
+        if cached.detail.is_some() {
+            return Ok(cached);
+        }
+        sync::fetch_message(&s.api, &s.cache, &cached.item.mailbox_id, id).await?;
+        s.cache
+            .message(id)
+            .await?
+            .ok_or_else(|| ClientError::new(ErrorKind::NotFound, "no such message in the cache"))
+    }
+
+    /// The path of a file's content in the cache, fetched first when it is not there. The file
+    /// is named by its SHA-256: the caller chooses the name to show or save it under (see
+    /// `brevdue_memo::safe_name`).
+    pub async fn file_content(
+        &self,
+        message_id: &str,
+        document: usize,
+        file: usize,
+    ) -> Result<PathBuf> {
+        let s = self.current().await?;
+        let message = self.message(message_id).await?;
+        let detail = message.detail.as_ref().ok_or_else(|| {
+            ClientError::new(ErrorKind::NotFound, "the message has not been fetched")
+        })?;
+        let meta = detail
+            .memo
+            .file(brevdue_memo::FileId { document, file })
+            .ok_or_else(|| ClientError::new(ErrorKind::NotFound, "no such file in the message"))?;
+        if let Some(path) = s.cache.file_path(&meta.sha256) {
+            return Ok(path);
+        }
+        sync::download(
+            &s.api,
+            &s.cache,
+            &message.item.mailbox_id,
+            message_id,
+            &(document.to_string(), file.to_string()),
+            &meta.sha256,
+            meta.size,
+        )
+        .await
+    }
+
+    /// The appointments and deadlines of all mailboxes starting in `[from, to)`.
+    pub async fn agenda(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<AgendaEntry>> {
+        self.current().await?.cache.agenda(from, to).await
+    }
+
+    /// The agenda of `[from, to)` as an iCalendar file (`brevdue_memo::ics`).
+    pub async fn export_ics(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<String> {
+        let items: Vec<_> = self
+            .agenda(from, to)
+            .await?
+            .into_iter()
+            .map(|entry| entry.item)
+            .collect();
+        Ok(brevdue_memo::ics::to_ics(&items, Utc::now()))
+    }
+
+    // ---- changes (shown at once, sent now or when the server is back) ----
+
+    /// Marks a message read or unread.
+    pub async fn mark_read(&self, message_id: &str, read: bool) -> Result<()> {
+        self.change(message_id, LocalChange::Read { read }).await
+    }
+
+    /// Flags or unflags a message.
+    pub async fn set_flagged(&self, message_id: &str, flagged: bool) -> Result<()> {
+        self.change(message_id, LocalChange::Flag { flagged }).await
+    }
+
+    /// Moves a message to another folder of its mailbox.
+    pub async fn move_to(&self, message_id: &str, folder_id: &str) -> Result<()> {
+        self.change(
+            message_id,
+            LocalChange::Move {
+                folder_id: folder_id.to_owned(),
+            },
+        )
+        .await
+    }
+
+    /// Deletes a message: moves it to DELETED, or, when it is there already, deletes it for
+    /// good.
+    pub async fn delete(&self, message_id: &str) -> Result<()> {
+        let s = self.current().await?;
+        let message =
+            s.cache.message(message_id).await?.ok_or_else(|| {
+                ClientError::new(ErrorKind::NotFound, "no such message in the cache")
+            })?;
+        let deleted = s
+            .cache
+            .system_folder(&message.item.mailbox_id, FolderType::Deleted)
+            .await?
+            .ok_or_else(|| {
+                ClientError::new(ErrorKind::NotFound, "the mailbox has no DELETED folder")
+            })?;
+        let change = if message.item.folder_id == deleted {
+            LocalChange::Purge
+        } else {
+            LocalChange::Move { folder_id: deleted }
+        };
+        self.change(message_id, change).await
+    }
+
+    async fn change(&self, message_id: &str, change: LocalChange) -> Result<()> {
+        let s = self.current().await?;
+        if let Some(mailbox) = self.mailbox_of(&s, message_id).await? {
+            let p = mailbox.access.permissions;
+            let allowed = match &change {
+                LocalChange::Read { .. } => p.mark_read,
+                LocalChange::Flag { .. } => p.flag,
+                LocalChange::Move { .. } => p.move_messages,
+                LocalChange::Purge => p.delete,
+            };
+            if !allowed {
+                return Err(ClientError::new(
+                    ErrorKind::Forbidden,
+                    "the account may not do this in the mailbox",
+                ));
+            }
+        }
+        s.cache.queue_change(message_id, &change).await?;
+        self.try_send(&s).await;
+        Ok(())
+    }
+
+    async fn mailbox_of(&self, s: &SignedIn, message_id: &str) -> Result<Option<Mailbox>> {
+        let Some(message) = s.cache.message(message_id).await? else {
+            return Ok(None);
+        };
+        Ok(s.cache
+            .mailboxes()
+            .await?
+            .into_iter()
+            .find(|m| m.id == message.item.mailbox_id))
+    }
+
+    /// How many changes wait for the server.
+    pub async fn pending_changes(&self) -> Result<usize> {
+        Ok(self.current().await?.cache.outbox().await?.len())
+    }
+}
+
+async fn read_accounts(data_dir: &Path) -> Result<Vec<Account>> {
+    match tokio::fs::read(data_dir.join(ACCOUNTS_FILE)).await {
+        Ok(bytes) => serde_json::from_slice(&bytes).or_else(|error| {
+            // A damaged list only means signing in again; it is not worth failing over.
+            tracing::warn!(%error, "the list of accounts is unreadable; ignoring it");
+            Ok(Vec::new())
+        }),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(error) => Err(ClientError::cache(
+            "the list of accounts cannot be read",
+            error,
+        )),
+    }
+}
+
+async fn write_accounts(data_dir: &Path, accounts: &[Account]) -> Result<()> {
+    let io = |e| ClientError::cache("the list of accounts cannot be written", e);
+    tokio::fs::create_dir_all(data_dir).await.map_err(io)?;
+    let json = serde_json::to_vec_pretty(accounts)
+        .map_err(|e| ClientError::cache("the list of accounts cannot be written", e))?;
+    let temp = data_dir.join(format!("{ACCOUNTS_FILE}.part"));
+    tokio::fs::write(&temp, json).await.map_err(io)?;
+    tokio::fs::rename(&temp, data_dir.join(ACCOUNTS_FILE))
+        .await
+        .map_err(io)
+}

@@ -1,0 +1,190 @@
+//! The one error type of the client: an [`ErrorKind`] the app can match on and turn into a
+//! `{code, message}` for the UI, a message in English for logs, and the cause.
+//!
+//! Messages never carry a token, a secret or a CPR number.
+
+use std::fmt;
+
+/// What went wrong, as a stable code. The UI chooses its (Danish) text by this kind, never by
+/// the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The server cannot be reached (no network, the core is down, a timeout). What was
+    /// asked can be retried; changes are kept in the outbox.
+    Offline,
+    /// Nobody is signed in, or the sign-in ended (the refresh token was refused or revoked):
+    /// the user must sign in again.
+    SignInRequired,
+    /// The user stopped the sign-in (closed the login page, pressed cancel).
+    SignInCancelled,
+    /// The sign-in did not complete: the server refused it or answered in a way it must not.
+    SignInFailed,
+    /// The OS secret store is missing, locked or failed.
+    SecretStore,
+    /// The local cache (its SQLite file or its files) failed.
+    Cache,
+    /// No such mailbox, folder, message or file (on the server or in the cache).
+    NotFound,
+    /// The server refuses: the user may not do this (e.g. a read-only proxy holder deleting).
+    Forbidden,
+    /// The change conflicts with the message's state on the server.
+    Conflict,
+    /// The message changed on the server since the version the change was based on (HTTP
+    /// 412); fetch it again.
+    Stale,
+    /// The server answered with an error of its own.
+    Server,
+    /// The server answered something that is not what the API promises (bad JSON, a file whose
+    /// SHA-256 does not match, a redirect elsewhere).
+    Protocol,
+    /// The caller asked for something that cannot be (a bad URL, an unknown folder name).
+    InvalidInput,
+}
+
+impl ErrorKind {
+    /// The stable code, e.g. `OFFLINE`, for the app's `{code, message}`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Offline => "OFFLINE",
+            Self::SignInRequired => "SIGN_IN_REQUIRED",
+            Self::SignInCancelled => "SIGN_IN_CANCELLED",
+            Self::SignInFailed => "SIGN_IN_FAILED",
+            Self::SecretStore => "SECRET_STORE",
+            Self::Cache => "CACHE",
+            Self::NotFound => "NOT_FOUND",
+            Self::Forbidden => "FORBIDDEN",
+            Self::Conflict => "CONFLICT",
+            Self::Stale => "STALE",
+            Self::Server => "SERVER",
+            Self::Protocol => "PROTOCOL",
+            Self::InvalidInput => "INVALID_INPUT",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+type Source = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// An error of the client: a kind, a message, and perhaps the error that caused it.
+#[derive(Debug)]
+pub struct ClientError {
+    kind: ErrorKind,
+    message: String,
+    source: Option<Source>,
+}
+
+/// The result type of the client.
+pub type Result<T, E = ClientError> = std::result::Result<T, E>;
+
+impl ClientError {
+    /// An error of `kind` saying `message`.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        ClientError {
+            kind,
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// The same error with its cause attached.
+    pub(crate) fn with_source(mut self, source: impl Into<Source>) -> Self {
+        self.source = Some(source.into());
+        self
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The message, in English, safe to log.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    pub(crate) fn cache(message: impl Into<String>, source: impl Into<Source>) -> Self {
+        Self::new(ErrorKind::Cache, message).with_source(source)
+    }
+
+    pub(crate) fn protocol(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Protocol, message)
+    }
+
+    pub(crate) fn invalid_input(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::InvalidInput, message)
+    }
+
+    /// Maps an error of the HTTP client: connection failures and timeouts are
+    /// [`ErrorKind::Offline`], anything else a protocol error.
+    pub(crate) fn http(what: &str, error: reqwest::Error) -> Self {
+        let kind = if error.is_connect() || error.is_timeout() || error.is_request() {
+            ErrorKind::Offline
+        } else {
+            ErrorKind::Protocol
+        };
+        // reqwest's Display includes the URL; ours carry no secrets (tokens travel in headers
+        // and bodies), so it is safe to keep.
+        Self::new(kind, format!("{what}: {error}")).with_source(error)
+    }
+}
+
+impl fmt::Display for ClientError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ClientError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+impl From<sqlx::Error> for ClientError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::cache("the local cache failed", error)
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for ClientError {
+    fn from(error: sqlx::migrate::MigrateError) -> Self {
+        Self::cache("the local cache could not be set up", error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_distinct_screaming_snake_case() {
+        let kinds = [
+            ErrorKind::Offline,
+            ErrorKind::SignInRequired,
+            ErrorKind::SignInCancelled,
+            ErrorKind::SignInFailed,
+            ErrorKind::SecretStore,
+            ErrorKind::Cache,
+            ErrorKind::NotFound,
+            ErrorKind::Forbidden,
+            ErrorKind::Conflict,
+            ErrorKind::Stale,
+            ErrorKind::Server,
+            ErrorKind::Protocol,
+            ErrorKind::InvalidInput,
+        ];
+        let codes: std::collections::HashSet<_> = kinds.iter().map(|k| k.code()).collect();
+        assert_eq!(codes.len(), kinds.len());
+        for code in codes {
+            assert!(code.chars().all(|c| c.is_ascii_uppercase() || c == '_'));
+        }
+    }
+}

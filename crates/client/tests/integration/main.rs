@@ -1,0 +1,24 @@
+//! The integration tests of `brevdue-client`, compiled into one binary.
+//!
+//! Every test that touches the secret store runs in a private D-Bus session with its own GNOME
+//! Keyring ([`support::keyring`]): run them from any shell with
+//! `cargo nextest run -p brevdue-client` (or `cargo test -p brevdue-client`).
+//!
+//! Table of contents:
+//! - `credentials`: refresh tokens in the real secret store (seen with `secret-tool`).
+//! - `sign_in`: PKCE through the loopback redirect, the demo path, refusals, refresh rotation
+//!   with reuse detection, resuming after a restart, sign-out.
+//! - `with_core`: against a real core: sync into the cache, reading offline, changes made
+//!   offline applied exactly once after the core restarts, background sync.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    unreachable_pub
+)]
+
+mod support;
+
+mod credentials;
+mod sign_in;
+mod with_core;

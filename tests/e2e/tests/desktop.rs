@@ -73,6 +73,17 @@ async fn a_citizen_reads_his_post_in_the_real_app() -> Result<()> {
     result
 }
 
+/// Fails when the window shows an error notice (the UI turns every failed command into one).
+async fn no_errors(c: &fantoccini::Client) -> Result<()> {
+    let errors = c.find_all(Locator::Css(".toast-error")).await?;
+    let mut texts = Vec::new();
+    for e in errors {
+        texts.push(e.text().await.unwrap_or_default());
+    }
+    ensure!(texts.is_empty(), "the window shows errors: {texts:?}");
+    Ok(())
+}
+
 async fn walk(
     c: &fantoccini::Client,
     tools: &Tools,
@@ -85,6 +96,7 @@ async fn walk(
     window_named(tools, display, "Brevdue – Demo")
         .await
         .context("the window title does not say Demo")?;
+    no_errors(c).await?;
     shots.window(c, "01-sign-in").await?;
     anders.click().await?;
 
@@ -93,6 +105,7 @@ async fn walk(
     element_with_text(c, ".mailbox-name", "Karen Holm").await?;
     let rows = c.find_all(Locator::Css(".mrow")).await?;
     ensure!(!rows.is_empty(), "the inbox shows no letters");
+    no_errors(c).await?;
     shots.window(c, "02-inbox").await?;
 
     // 3. The letter with an appointment.
@@ -106,8 +119,26 @@ async fn walk(
         action_text.contains("Tid til pas i Borgerservice"),
         "the appointment box says {action_text:?}"
     );
-    element(c, "[data-testid=document-view]").await?;
+    no_errors(c).await?;
     shots.window(c, "03-appointment").await?;
+    // The letter itself below it: a PDF drawn by pdf.js inside the app's CSP, or its text.
+    let document = element(c, "[data-testid=document-view]").await?;
+    c.execute(
+        "arguments[0].scrollIntoView({block: 'start'});",
+        vec![serde_json::to_value(&document)?],
+    )
+    .await?;
+    let shown = element(
+        c,
+        "[data-testid=pdf-view][data-pages]:not([data-pages='0']), [data-testid=letter-text]",
+    )
+    .await
+    .context("the letter's document is not shown")?;
+    let text = shown.text().await.unwrap_or_default();
+    println!("the letter is shown as {}", if text.is_empty() { "a PDF" } else { "text" });
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    no_errors(c).await?;
+    shots.window(c, "03b-letter").await?;
 
     // 4. Its .ics, through the real save dialog.
     let downloads = home.join("Downloads");
@@ -137,6 +168,7 @@ async fn walk(
     ensure!(ics.starts_with("BEGIN:VCALENDAR"), "not iCalendar: {ics}");
     ensure!(ics.contains("BEGIN:VEVENT"), "no event: {ics}");
     ensure!(ics.contains("Tid til pas i Borgerservice"), "not the appointment: {ics}");
+    no_errors(c).await?;
     shots.window(c, "04-ics-saved").await?;
 
     // 5. The agenda.
@@ -146,6 +178,7 @@ async fn walk(
         .await?;
     element(c, "[data-testid=agenda-view]").await?;
     element_with_text(c, "[data-testid=agenda-item]", "Tid til pas i Borgerservice").await?;
+    no_errors(c).await?;
     shots.window(c, "05-agenda").await?;
 
     // 6. Karen's mailbox with read access: no delete, no reply.
@@ -156,7 +189,10 @@ async fn walk(
     let banner = element(c, "[data-testid=read-access-banner]").await?;
     let banner_text = banner.text().await?;
     ensure!(banner_text.contains("Karen"), "the banner says {banner_text:?}");
-    element(c, "[data-testid=message-list] .mrow").await?.click().await?;
+    element_with_text(c, ".mrow", "Besøg fra Visitationen")
+        .await?
+        .click()
+        .await?;
     let actions = element(c, "[data-testid=message-actions]").await?;
     let buttons = actions.find_all(Locator::Css("button")).await?;
     let mut labels = Vec::new();
@@ -172,6 +208,7 @@ async fn walk(
         labels.iter().any(|l| l.contains("Udskriv")),
         "the letter's toolbar is not there: {labels:?}"
     );
+    no_errors(c).await?;
     shots.window(c, "06-read-access").await?;
 
     // 7. A company: sign out, sign in as Jens Bak, switch to Lyngbakken VVS.
@@ -196,6 +233,7 @@ async fn walk(
             .is_empty(),
         "an employee reads the company's post as its owner, not with read access"
     );
+    no_errors(c).await?;
     shots.window(c, "07-company").await?;
     Ok(())
 }

@@ -219,11 +219,23 @@ exec "$@""#;
             "tauri:options".into(),
             serde_json::json!({ "application": app, "args": args }),
         );
-        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(capabilities)
-            .connect(&format!("http://127.0.0.1:{}", self.port))
-            .await
-            .context("WebDriver could not start the app")?;
+        // tauri-driver listens before WebKitWebDriver behind it does: try a few times.
+        let mut attempt = 0;
+        let client = loop {
+            attempt += 1;
+            match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+                .capabilities(capabilities.clone())
+                .connect(&format!("http://127.0.0.1:{}", self.port))
+                .await
+            {
+                Ok(client) => break client,
+                Err(error) if attempt < 10 => {
+                    println!("WebDriver session not started yet ({error}); trying again");
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+                Err(error) => return Err(error).context("WebDriver could not start the app"),
+            }
+        };
         Ok(client)
     }
 }

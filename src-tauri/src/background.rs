@@ -132,7 +132,9 @@ async fn forward(
                 match code_of(error.kind()) {
                     ErrorCode::Offline => state.online = false,
                     ErrorCode::SignedOut => state.signed_in = false,
-                    _ => tracing::warn!(kind = %error.kind(), message = error.message(), "sync failed"),
+                    _ => {
+                        tracing::warn!(kind = %error.kind(), message = error.message(), "sync failed")
+                    }
                 }
                 // Ends the progress bar of the round that failed.
                 emit(&app, "sync-progress", SyncProgress { done: 0, total: 0 });
@@ -158,13 +160,7 @@ fn announce(app: &AppHandle, mailbox_id: String, owner: &str, count: u64) {
     emit(app, "new-mail", NewMail { mailbox_id, count });
     let language = app.state::<Shared>().settings().settings.language;
     let (title, body) = notification_text(language, owner, count);
-    if let Err(error) = app
-        .notification()
-        .builder()
-        .title(title)
-        .body(body)
-        .show()
-    {
+    if let Err(error) = app.notification().builder().title(title).body(body).show() {
         tracing::info!(%error, "no desktop notification");
     }
 }
@@ -174,9 +170,18 @@ fn announce(app: &AppHandle, mailbox_id: String, owner: &str, count: u64) {
 fn notification_text(language: Language, owner: &str, count: u64) -> (String, String) {
     match (language, count) {
         (Language::Da, 1) => ("Ny Digital Post".into(), format!("1 nyt brev til {owner}")),
-        (Language::Da, n) => ("Ny Digital Post".into(), format!("{n} nye breve til {owner}")),
-        (Language::En, 1) => ("New Digital Post".into(), format!("1 new letter for {owner}")),
-        (Language::En, n) => ("New Digital Post".into(), format!("{n} new letters for {owner}")),
+        (Language::Da, n) => (
+            "Ny Digital Post".into(),
+            format!("{n} nye breve til {owner}"),
+        ),
+        (Language::En, 1) => (
+            "New Digital Post".into(),
+            format!("1 new letter for {owner}"),
+        ),
+        (Language::En, n) => (
+            "New Digital Post".into(),
+            format!("{n} new letters for {owner}"),
+        ),
     }
 }
 

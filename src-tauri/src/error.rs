@@ -138,7 +138,13 @@ mod tests {
     fn codes_are_the_uis() {
         let ours: Vec<String> = ErrorCode::ALL
             .iter()
-            .map(|c| serde_json::to_value(c).unwrap().as_str().unwrap().to_owned())
+            .map(|c| {
+                serde_json::to_value(c)
+                    .unwrap()
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
             .collect();
         assert_eq!(ours, ui_codes());
     }

@@ -29,10 +29,20 @@ pub(crate) fn sanitize(html: &str) -> String {
 
 /// `data:image/png;base64,...` and the like, for the raster formats only.
 fn is_raster_data_uri(value: &str) -> bool {
-    let lower = value.trim_start().get(..24).unwrap_or("").to_ascii_lowercase();
-    ["data:image/png;", "data:image/jpeg;", "data:image/jpg;", "data:image/gif;", "data:image/webp;"]
-        .iter()
-        .any(|prefix| lower.starts_with(prefix))
+    let lower = value
+        .trim_start()
+        .get(..24)
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    [
+        "data:image/png;",
+        "data:image/jpeg;",
+        "data:image/jpg;",
+        "data:image/gif;",
+        "data:image/webp;",
+    ]
+    .iter()
+    .any(|prefix| lower.starts_with(prefix))
 }
 
 #[cfg(test)]
@@ -55,8 +65,22 @@ mod tests {
             <div style="background:url(https://x.example)">stil</div>"#;
         let clean = sanitize(dirty);
         for gone in [
-            "onclick", "script", "alert", "style", "track.example", "svg", "onerror", "href",
-            "phish", "javascript", "form", "input", "button", "iframe", "cite=", "x.example",
+            "onclick",
+            "script",
+            "alert",
+            "style",
+            "track.example",
+            "svg",
+            "onerror",
+            "href",
+            "phish",
+            "javascript",
+            "form",
+            "input",
+            "button",
+            "iframe",
+            "cite=",
+            "x.example",
         ] {
             assert!(!clean.contains(gone), "{gone} left in {clean}");
         }
@@ -73,7 +97,8 @@ mod tests {
 
     #[test]
     fn broken_html_is_no_problem() {
-        let clean = sanitize("<p><b>ikke lukket <img src=data:image/gif;base64,R0lG <<<>>> &bogus;");
+        let clean =
+            sanitize("<p><b>ikke lukket <img src=data:image/gif;base64,R0lG <<<>>> &bogus;");
         assert!(clean.contains("ikke lukket"));
         assert!(!clean.contains("<<"));
     }

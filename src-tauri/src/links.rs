@@ -13,7 +13,10 @@ pub(crate) fn web_address(text: &str) -> Result<Url, &'static str> {
     if text.len() > MAX_URL_LEN {
         return Err("the address is too long");
     }
-    if text.chars().any(|c| c.is_whitespace() || c.is_control() || is_invisible(c)) {
+    if text
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || is_invisible(c))
+    {
         return Err("the address holds white space, control or direction characters");
     }
     let url = Url::parse(text).map_err(|_| "not a web address")?;

@@ -101,7 +101,10 @@ fn setup(app: &mut tauri::App, args: &Args) -> anyhow::Result<()> {
         },
     };
     let settings = SettingsFile::load(&folders.config);
-    let server = args.server.clone().or_else(|| settings.settings.server.clone());
+    let server = args
+        .server
+        .clone()
+        .or_else(|| settings.settings.server.clone());
     let (ready, backend) = watch::channel(None);
     app.manage(Shared::new(backend, settings));
 

@@ -105,7 +105,11 @@ mod tests {
         let copied = dir.path().join("kopi.ics");
         copy(&target, &copied).await.unwrap();
         assert_eq!(std::fs::read(&copied).unwrap(), b"BEGIN:VCALENDAR");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2, "no temporary left");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            2,
+            "no temporary left"
+        );
         let missing = dir.path().join("no-such-folder").join("x.ics");
         assert!(write(&missing, b"x").await.is_err());
     }

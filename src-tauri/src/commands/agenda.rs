@@ -32,7 +32,10 @@ pub(crate) struct AgendaEntry {
 }
 
 fn span(now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
-    (now - Duration::days(PAST_DAYS), now + Duration::days(AHEAD_DAYS))
+    (
+        now - Duration::days(PAST_DAYS),
+        now + Duration::days(AHEAD_DAYS),
+    )
 }
 
 #[tauri::command]
@@ -89,7 +92,10 @@ pub(crate) async fn export_ics(
     let (ics, name) = match scope {
         IcsScope::All(AllTag::All) => {
             let (from, to) = span(now);
-            (client.export_ics(from, to).await?, "Brevdue-aftaler.ics".to_owned())
+            (
+                client.export_ics(from, to).await?,
+                "Brevdue-aftaler.ics".to_owned(),
+            )
         }
         IcsScope::Message {
             mailbox_id,
@@ -97,7 +103,10 @@ pub(crate) async fn export_ics(
             uid,
         } => {
             let message = message_in(client, &mailbox_id, &message_id).await?;
-            let uid = uid.as_deref().map(|u| check_text("uid", u, 500)).transpose()?;
+            let uid = uid
+                .as_deref()
+                .map(|u| check_text("uid", u, 500))
+                .transpose()?;
             let items: Vec<AgendaItem> = message
                 .agenda
                 .into_iter()
@@ -115,7 +124,14 @@ pub(crate) async fn export_ics(
             )
         }
     };
-    let Some(path) = save::choose(&window, "Gem kalenderfil", &name, Some(("iCalendar", &["ics"]))).await else {
+    let Some(path) = save::choose(
+        &window,
+        "Gem kalenderfil",
+        &name,
+        Some(("iCalendar", &["ics"])),
+    )
+    .await
+    else {
         return Ok(None);
     };
     save::write(&path, ics.as_bytes()).await.map(Some)
@@ -131,12 +147,12 @@ mod tests {
             serde_json::from_str::<IcsScope>("\"all\"").unwrap(),
             IcsScope::All(AllTag::All)
         ));
-        let one: IcsScope = serde_json::from_str(
-            r#"{"mailboxId":"m1","messageId":"x","uid":"u@brevdue"}"#,
-        )
-        .unwrap();
+        let one: IcsScope =
+            serde_json::from_str(r#"{"mailboxId":"m1","messageId":"x","uid":"u@brevdue"}"#)
+                .unwrap();
         assert!(matches!(one, IcsScope::Message { uid: Some(ref u), .. } if u == "u@brevdue"));
-        let no_uid: IcsScope = serde_json::from_str(r#"{"mailboxId":"m1","messageId":"x"}"#).unwrap();
+        let no_uid: IcsScope =
+            serde_json::from_str(r#"{"mailboxId":"m1","messageId":"x"}"#).unwrap();
         assert!(matches!(no_uid, IcsScope::Message { uid: None, .. }));
         assert!(serde_json::from_str::<IcsScope>("\"everything\"").is_err());
         assert!(serde_json::from_str::<IcsScope>(r#"{"mailboxId":"m1"}"#).is_err());

@@ -67,7 +67,12 @@ impl FileContent {
 /// The MIME type without parameters, lower case; `application/octet-stream` when it is no
 /// plain `type/subtype`.
 fn plain_mime(mime: &str) -> String {
-    let base = mime.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let base = mime
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     let ok = base.len() <= 100
         && base.split_once('/').is_some_and(|(t, s)| {
             !t.is_empty()
@@ -218,7 +223,9 @@ pub(crate) async fn save_file(
     let path = client
         .file_content(&message.item.id, id.document, id.file)
         .await?;
-    let Some(target) = save::choose(&window, "Gem fil", &safe_file_name(&meta.filename), None).await else {
+    let Some(target) =
+        save::choose(&window, "Gem fil", &safe_file_name(&meta.filename), None).await
+    else {
         return Ok(None);
     };
     save::copy(&path, &target).await.map(Some)
@@ -231,7 +238,10 @@ mod tests {
     #[test]
     fn mime_types_are_cleaned() {
         assert_eq!(plain_mime("Application/PDF; name=x"), "application/pdf");
-        assert_eq!(plain_mime("text/html\"><script>"), "application/octet-stream");
+        assert_eq!(
+            plain_mime("text/html\"><script>"),
+            "application/octet-stream"
+        );
         assert_eq!(plain_mime(""), "application/octet-stream");
         assert_eq!(plain_mime("image"), "application/octet-stream");
     }
@@ -251,7 +261,11 @@ mod tests {
         let svg = content("image/png", "x".into(), b"<svg onload=alert(1)>");
         assert_eq!(svg.kind, FileKind::Other);
 
-        let text = content("text/plain", "t.txt".into(), "\u{FEFF}Kære Karen".as_bytes());
+        let text = content(
+            "text/plain",
+            "t.txt".into(),
+            "\u{FEFF}Kære Karen".as_bytes(),
+        );
         assert_eq!(text.text.as_deref(), Some("Kære Karen"));
         let latin1 = content("text/plain", "t.txt".into(), b"K\xe6re");
         assert_eq!(latin1.text.as_deref(), Some("Kære"));
@@ -269,8 +283,7 @@ mod tests {
 
     #[test]
     fn file_content_serializes_as_the_ui_expects() {
-        let json =
-            serde_json::to_value(content("text/plain", "a.txt".into(), b"hej")).unwrap();
+        let json = serde_json::to_value(content("text/plain", "a.txt".into(), b"hej")).unwrap();
         assert_eq!(json["kind"], "text");
         assert_eq!(json["text"], "hej");
         assert_eq!(json["size"], 3);

@@ -114,7 +114,10 @@ pub(crate) async fn known_mailbox(client: &Client, id: &str) -> CmdResult<ApiMai
 }
 
 #[tauri::command]
-pub(crate) async fn folders(state: State<'_, Shared>, mailbox_id: String) -> CmdResult<Vec<Folder>> {
+pub(crate) async fn folders(
+    state: State<'_, Shared>,
+    mailbox_id: String,
+) -> CmdResult<Vec<Folder>> {
     let client = &state.backend().await?.client;
     let mailbox_id = check_id("mailboxId", &mailbox_id)?;
     known_mailbox(client, mailbox_id).await?;
@@ -181,7 +184,11 @@ mod tests {
         let mut list = vec![
             mailbox("karen", OwnerType::Citizen, AccessType::PartyRepresentative),
             mailbox("vvs", OwnerType::Organisation, AccessType::Owner),
-            mailbox("cafe-rep", OwnerType::Organisation, AccessType::PartyRepresentative),
+            mailbox(
+                "cafe-rep",
+                OwnerType::Organisation,
+                AccessType::PartyRepresentative,
+            ),
             mailbox("own", OwnerType::Citizen, AccessType::Owner),
             mailbox("cafe", OwnerType::Organisation, AccessType::Owner),
         ];

@@ -217,10 +217,18 @@ fn sort_items(items: &mut [MessageListItem], sort: SortOrder) {
         SortOrder::ReceivedDesc => items.sort_by(newest_first),
         SortOrder::ReceivedAsc => items.sort_by(|a, b| newest_first(b, a)),
         SortOrder::Sender => items.sort_by_cached_key(|m| {
-            (danish_key(&m.sender), std::cmp::Reverse(m.received), m.id.clone())
+            (
+                danish_key(&m.sender),
+                std::cmp::Reverse(m.received),
+                m.id.clone(),
+            )
         }),
         SortOrder::Subject => items.sort_by_cached_key(|m| {
-            (danish_key(&m.label), std::cmp::Reverse(m.received), m.id.clone())
+            (
+                danish_key(&m.label),
+                std::cmp::Reverse(m.received),
+                m.id.clone(),
+            )
         }),
     }
 }

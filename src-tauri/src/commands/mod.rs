@@ -35,10 +35,14 @@ pub(crate) fn check_id<'a>(what: &str, id: &'a str) -> CmdResult<&'a str> {
 pub(crate) fn check_text<'a>(what: &str, text: &'a str, max: usize) -> CmdResult<&'a str> {
     let text = text.trim();
     if text.chars().count() > max {
-        return Err(CommandError::invalid(format!("{what}: longer than {max} characters")));
+        return Err(CommandError::invalid(format!(
+            "{what}: longer than {max} characters"
+        )));
     }
     if text.chars().any(char::is_control) {
-        return Err(CommandError::invalid(format!("{what}: holds control characters")));
+        return Err(CommandError::invalid(format!(
+            "{what}: holds control characters"
+        )));
     }
     Ok(text)
 }
@@ -51,7 +55,16 @@ mod tests {
     fn ids() {
         assert!(check_id("m", "3f2c9a6e-0b1d-4c44-9f0e-8d7c6b5a4f3e").is_ok());
         assert!(check_id("m", "mbx_1.2:x").is_ok());
-        for bad in ["", "a b", "../etc", "a/b", "æ", "a?b", "x%2F", &"a".repeat(201)] {
+        for bad in [
+            "",
+            "a b",
+            "../etc",
+            "a/b",
+            "æ",
+            "a?b",
+            "x%2F",
+            &"a".repeat(201),
+        ] {
             assert!(check_id("m", bad).is_err(), "{bad}");
         }
     }

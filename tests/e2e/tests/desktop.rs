@@ -135,7 +135,10 @@ async fn walk(
     .await
     .context("the letter's document is not shown")?;
     let text = shown.text().await.unwrap_or_default();
-    println!("the letter is shown as {}", if text.is_empty() { "a PDF" } else { "text" });
+    println!(
+        "the letter is shown as {}",
+        if text.is_empty() { "a PDF" } else { "text" }
+    );
     tokio::time::sleep(Duration::from_millis(500)).await;
     no_errors(c).await?;
     shots.window(c, "03b-letter").await?;
@@ -145,7 +148,9 @@ async fn walk(
     let before: Vec<_> = std::fs::read_dir(&downloads)?.collect();
     ensure!(before.is_empty(), "Downloads is not empty to begin with");
     action
-        .find(Locator::XPath(".//button[contains(., 'Tilføj til kalender')]"))
+        .find(Locator::XPath(
+            ".//button[contains(., 'Tilføj til kalender')]",
+        ))
         .await?
         .click()
         .await?;
@@ -167,7 +172,10 @@ async fn walk(
     let ics = std::fs::read_to_string(&saved[0])?;
     ensure!(ics.starts_with("BEGIN:VCALENDAR"), "not iCalendar: {ics}");
     ensure!(ics.contains("BEGIN:VEVENT"), "no event: {ics}");
-    ensure!(ics.contains("Tid til pas i Borgerservice"), "not the appointment: {ics}");
+    ensure!(
+        ics.contains("Tid til pas i Borgerservice"),
+        "not the appointment: {ics}"
+    );
     no_errors(c).await?;
     shots.window(c, "04-ics-saved").await?;
 
@@ -177,7 +185,12 @@ async fn walk(
         .click()
         .await?;
     element(c, "[data-testid=agenda-view]").await?;
-    element_with_text(c, "[data-testid=agenda-item]", "Tid til pas i Borgerservice").await?;
+    element_with_text(
+        c,
+        "[data-testid=agenda-item]",
+        "Tid til pas i Borgerservice",
+    )
+    .await?;
     no_errors(c).await?;
     shots.window(c, "05-agenda").await?;
 
@@ -188,7 +201,10 @@ async fn walk(
         .await?;
     let banner = element(c, "[data-testid=read-access-banner]").await?;
     let banner_text = banner.text().await?;
-    ensure!(banner_text.contains("Karen"), "the banner says {banner_text:?}");
+    ensure!(
+        banner_text.contains("Karen"),
+        "the banner says {banner_text:?}"
+    );
     element_with_text(c, ".mrow", "Besøg fra Visitationen")
         .await?
         .click()
@@ -201,7 +217,9 @@ async fn walk(
     }
     ensure!(!labels.is_empty(), "no buttons at all on Karen's letter");
     ensure!(
-        !labels.iter().any(|l| l.contains("Slet") || l.contains("Svar")),
+        !labels
+            .iter()
+            .any(|l| l.contains("Slet") || l.contains("Svar")),
         "read access shows {labels:?}"
     );
     ensure!(

@@ -3,6 +3,9 @@
 //! with the demo world on loopback, and the WebDriver session that launches the real
 //! `brevdue-desktop` binary. Everything is stopped when dropped.
 
+// Shared by the test and the bench (`benches/desktop.rs`); each uses part of it.
+#![allow(dead_code)]
+
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -143,8 +146,7 @@ impl Display {
                 .stderr(Stdio::null()),
         )?;
         let socket = PathBuf::from(format!("/tmp/.X11-unix/X{number}"));
-        wait_until(Duration::from_secs(10), || socket.exists())
-            .context("Xvfb did not start")?;
+        wait_until(Duration::from_secs(10), || socket.exists()).context("Xvfb did not start")?;
         xvfb.check_running()?;
         Ok(Display { name, _xvfb: xvfb })
     }
@@ -379,7 +381,11 @@ pub(crate) fn process_tree(root: u32) -> Vec<u32> {
         if let Ok(children) =
             std::fs::read_to_string(format!("/proc/{parent}/task/{parent}/children"))
         {
-            tree.extend(children.split_whitespace().filter_map(|p| p.parse::<u32>().ok()));
+            tree.extend(
+                children
+                    .split_whitespace()
+                    .filter_map(|p| p.parse::<u32>().ok()),
+            );
         }
         i += 1;
     }

@@ -162,7 +162,13 @@ class AppState {
     const changed = this.mailboxId !== id;
     this.mailboxId = id;
     applyTheme(mailbox.ownerType);
-    if (changed && !opts.keepOpen) this.open = null;
+    if (changed) {
+      // The old mailbox's folders must not pair with the new mailbox while its own load:
+      // the list would ask for a folder the new mailbox does not have.
+      this.folders = [];
+      this.folderId = null;
+      if (!opts.keepOpen) this.open = null;
+    }
     if (!opts.keepView) this.view = 'folder';
     try {
       const folders = await call('folders', { mailboxId: id });

@@ -1,0 +1,42 @@
+//! Builds the Tauri context. The app's own commands are listed here so that Tauri generates an
+//! `allow-<command>` permission for each, and a command the capabilities do not allow cannot
+//! be called from the window at all.
+
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "set_language",
+    "demo_identities",
+    "sign_in",
+    "sign_out",
+    "mailboxes",
+    "folders",
+    "create_folder",
+    "list_messages",
+    "get_message",
+    "mark_read",
+    "set_flagged",
+    "move_message",
+    "delete_message",
+    "print_message",
+    "open_entry_point",
+    "file_content",
+    "save_file",
+    "agenda",
+    "export_ics",
+];
+
+fn main() {
+    let dist = std::path::Path::new("../ui/dist/index.html");
+    if !dist.exists() {
+        println!(
+            "cargo::error=the UI is not built: run `cd ui && npm ci && npm run build` first \
+             (the app embeds ui/dist)"
+        );
+        return;
+    }
+    let attributes = tauri_build::Attributes::new()
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(error) = tauri_build::try_build(attributes) {
+        println!("cargo::error=tauri-build failed: {error:#}");
+    }
+}

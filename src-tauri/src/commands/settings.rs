@@ -1,0 +1,65 @@
+//! `app_info` and `set_language`: what the app tells the UI about itself, and the language
+//! the user chose.
+
+use serde::Serialize;
+use tauri::State;
+
+use crate::error::{CmdResult, CommandError};
+use crate::settings::Language;
+use crate::state::Shared;
+
+use super::session::Session;
+
+/// `AppInfo` of `types.ts`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct AppInfo {
+    version: &'static str,
+    demo: bool,
+    demo_description: Option<&'static str>,
+    server_url: String,
+    session: Option<Session>,
+    language: Language,
+}
+
+/// What the demo world holds, for the line under the "Demo" marker.
+fn demo_description(language: Language) -> &'static str {
+    match language {
+        Language::Da => {
+            "Demoverdenen er opdigtet: fire borgere, to virksomheder og et års breve fra \
+             kommune, sygehus og andre myndigheder. Intet her er ægte post."
+        }
+        Language::En => {
+            "The demo world is made up: four citizens, two companies and a year of letters \
+             from the municipality, the hospital and other authorities. Nothing here is real \
+             post."
+        }
+    }
+}
+
+#[tauri::command]
+pub(crate) async fn app_info(state: State<'_, Shared>) -> CmdResult<AppInfo> {
+    let backend = state.backend().await?;
+    let language = state.settings().settings.language;
+    let session = backend
+        .client
+        .account()
+        .await
+        .map(|account| Session { name: account.name });
+    Ok(AppInfo {
+        version: env!("CARGO_PKG_VERSION"),
+        demo: backend.demo,
+        demo_description: backend.demo.then(|| demo_description(language)),
+        server_url: backend.server.to_string(),
+        session,
+        language,
+    })
+}
+
+#[tauri::command]
+pub(crate) fn set_language(state: State<'_, Shared>, language: Language) -> CmdResult<()> {
+    let mut file = state.settings();
+    file.settings.language = language;
+    file.save()
+        .map_err(|e| CommandError::io("the settings could not be saved", &e))
+}

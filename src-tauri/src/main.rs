@@ -1,0 +1,136 @@
+//! Brevdue's desktop app: a thin Tauri 2 shell between the web UI (`ui/`, embedded from
+//! `ui/dist`) and `brevdue-client`.
+//!
+//! It translates and guards; it holds no domain logic. Each command in [`commands`] checks
+//! its arguments, calls the client, and maps the answer to the JSON of `ui/src/lib/types.ts`
+//! and errors to `{code, message}` ([`error`]). Around that: which core to use and the
+//! embedded demo core ([`backend`]), the background sync and its events and notifications
+//! ([`background`]), HTML sanitizing ([`html`]), the check of addresses opened in the browser
+//! ([`links`]), saving through the save dialog ([`save`]) and the settings file ([`settings`]).
+//!
+//! **Invariant:** the window can do nothing but call these commands and hear their events
+//! (`capabilities/main.json`); it never reaches the network or the file system itself (the
+//! CSP in `tauri.conf.json` allows connections only to the app's own IPC and assets).
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod args;
+mod backend;
+mod background;
+mod commands;
+mod error;
+mod html;
+mod links;
+mod save;
+mod settings;
+mod state;
+
+use anyhow::Context;
+use clap::Parser;
+use tauri::Manager;
+use tokio::sync::watch;
+use tracing_subscriber::EnvFilter;
+
+use crate::args::Args;
+use crate::backend::{Backend, Folders};
+use crate::settings::SettingsFile;
+use crate::state::Shared;
+
+/// The main window's label (see `tauri.conf.json`).
+const MAIN_WINDOW: &str = "main";
+
+fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_env("BREVDUE_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let args = Args::parse();
+    tauri::Builder::default()
+        // First, so that a second start only brings the running window forward.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
+                let _ = window.unminimize();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_opener::init())
+        .setup(move |app| {
+            setup(app, &args)?;
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::settings::app_info,
+            commands::settings::set_language,
+            commands::session::demo_identities,
+            commands::session::sign_in,
+            commands::session::sign_out,
+            commands::mailboxes::mailboxes,
+            commands::mailboxes::folders,
+            commands::mailboxes::create_folder,
+            commands::messages::list_messages,
+            commands::messages::get_message,
+            commands::messages::mark_read,
+            commands::messages::set_flagged,
+            commands::messages::move_message,
+            commands::messages::delete_message,
+            commands::messages::print_message,
+            commands::messages::open_entry_point,
+            commands::files::file_content,
+            commands::files::save_file,
+            commands::agenda::agenda,
+            commands::agenda::export_ics,
+        ])
+        .run(tauri::generate_context!())
+        .context("the app stopped with an error")
+}
+
+/// Finds the folders and settings, and starts the backend in a task of its own.
+fn setup(app: &mut tauri::App, args: &Args) -> anyhow::Result<()> {
+    let folders = match &args.data_dir {
+        Some(dir) => Folders {
+            data: dir.clone(),
+            config: dir.clone(),
+        },
+        None => Folders {
+            data: app.path().app_data_dir().context("no data folder")?,
+            config: app.path().app_config_dir().context("no config folder")?,
+        },
+    };
+    let settings = SettingsFile::load(&folders.config);
+    let server = args
+        .server
+        .clone()
+        .or_else(|| settings.settings.server.clone());
+    let (ready, backend) = watch::channel(None);
+    app.manage(Shared::new(backend, settings));
+
+    let handle = app.handle().clone();
+    tauri::async_runtime::spawn(async move {
+        match Backend::start(&folders.data, server).await {
+            Ok(backend) => {
+                if backend.demo
+                    && let Some(window) = handle.get_webview_window(MAIN_WINDOW)
+                {
+                    let _ = window.set_title("Brevdue – Demo");
+                }
+                ready.send_replace(Some(Ok(backend.clone())));
+                if backend.client.account().await.is_some() {
+                    // Signed in from last time: the cache shows at once, sync catches up.
+                    let state = handle.state::<Shared>();
+                    if let Err(error) = state.start_sync(&handle, backend).await {
+                        tracing::warn!(?error, "background sync did not start");
+                    }
+                }
+            }
+            Err(error) => {
+                tracing::error!("the app could not start its backend: {error:#}");
+                ready.send_replace(Some(Err(format!("{error:#}"))));
+            }
+        }
+    });
+    Ok(())
+}

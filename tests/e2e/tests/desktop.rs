@@ -1,0 +1,257 @@
+//! The whole system as a user meets it: the real `brevdue-desktop` binary in a real window
+//! (WebKitGTK under Xvfb, driven through `tauri-driver` and WebKitWebDriver), signed in to a
+//! real core with the demo world on loopback, its tokens in a real (private) GNOME Keyring.
+//!
+//! One test walks a citizen's day and saves a screenshot of each step in
+//! `target/e2e-screenshots/`:
+//! 1. the demo sign-in (the window title says Demo), signing in as Anders Holm;
+//! 2. his inbox;
+//! 3. the letter with his passport appointment, its "Det skal du gøre" box;
+//! 4. "Tilføj til kalender": the system's save dialog (a screenshot of the whole screen),
+//!    answered with the keyboard, and the .ics file it wrote;
+//! 5. the agenda across his mailboxes;
+//! 6. his mother Karen's mailbox, read with read access: the banner, and no delete and no
+//!    reply button on her letter;
+//! 7. signing out and in as Jens Bak, and switching to his company's mailbox.
+//!
+//! Skipped, with a notice, only when the display tools are not installed (`scripts/e2e`
+//! installs them). Run it with `scripts/e2e`.
+
+mod support;
+
+use std::time::Duration;
+
+use anyhow::{Context, Result, ensure};
+use fantoccini::Locator;
+use support::{
+    Display, Driver, Screenshots, Tools, desktop_binary, element, element_with_text, window_named,
+    xdotool,
+};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_citizen_reads_his_post_in_the_real_app() -> Result<()> {
+    let tools = match Tools::find() {
+        Ok(tools) => tools,
+        Err(missing) => {
+            println!(
+                "SKIPPED: the whole-system test needs {} (run scripts/e2e, which installs them)",
+                missing.join(", ")
+            );
+            return Ok(());
+        }
+    };
+    let app = desktop_binary()?;
+    let work = tempfile::tempdir()?;
+
+    // A real core with the demo world, on a loopback port, for this test only.
+    let mut config = brevdue_core::Config::new(work.path().join("core"));
+    config.test_provider = true;
+    let core = brevdue_core::start(config).await?;
+    let seeded = brevdue_core::demo::seed(core.state(), chrono::Utc::now()).await?;
+    ensure!(seeded.messages > 0, "the demo world has no letters");
+
+    let display = Display::start()?;
+    let home = work.path().join("home");
+    let driver = Driver::start(&tools, &display, &home)?;
+    let shots = Screenshots::new(&display)?;
+    let args = vec![
+        "--server".to_owned(),
+        core.url().to_owned(),
+        "--data-dir".to_owned(),
+        work.path().join("app").display().to_string(),
+    ];
+    let c = driver.launch(&app, &args).await?;
+    let result = walk(&c, &tools, &display, &shots, &home).await;
+    if result.is_err() {
+        let _ = shots.window(&c, "failed").await;
+        let log = std::fs::read_to_string(home.join("tauri-driver.log")).unwrap_or_default();
+        println!("--- the app's log ---\n{log}");
+    }
+    let _ = c.close().await;
+    drop(driver);
+    core.shutdown().await?;
+    result
+}
+
+/// Fails when the window shows an error notice (the UI turns every failed command into one).
+async fn no_errors(c: &fantoccini::Client) -> Result<()> {
+    let errors = c.find_all(Locator::Css(".toast-error")).await?;
+    let mut texts = Vec::new();
+    for e in errors {
+        texts.push(e.text().await.unwrap_or_default());
+    }
+    ensure!(texts.is_empty(), "the window shows errors: {texts:?}");
+    Ok(())
+}
+
+async fn walk(
+    c: &fantoccini::Client,
+    tools: &Tools,
+    display: &Display,
+    shots: &Screenshots,
+    home: &std::path::Path,
+) -> Result<()> {
+    // 1. The demo sign-in.
+    let anders = element_with_text(c, "button", "Log ind som Anders Holm").await?;
+    window_named(tools, display, "Brevdue – Demo")
+        .await
+        .context("the window title does not say Demo")?;
+    no_errors(c).await?;
+    shots.window(c, "01-sign-in").await?;
+    anders.click().await?;
+
+    // 2. The inbox.
+    element(c, "[data-testid=message-list] .mrow").await?;
+    element_with_text(c, ".mailbox-name", "Karen Holm").await?;
+    let rows = c.find_all(Locator::Css(".mrow")).await?;
+    ensure!(!rows.is_empty(), "the inbox shows no letters");
+    no_errors(c).await?;
+    shots.window(c, "02-inbox").await?;
+
+    // 3. The letter with an appointment.
+    element_with_text(c, ".mrow", "Bekræftelse af tid til pas")
+        .await?
+        .click()
+        .await?;
+    let action = element(c, "[data-testid=action-box][data-code=AFTALE]").await?;
+    let action_text = action.text().await?;
+    ensure!(
+        action_text.contains("Tid til pas i Borgerservice"),
+        "the appointment box says {action_text:?}"
+    );
+    no_errors(c).await?;
+    shots.window(c, "03-appointment").await?;
+    // The letter itself below it: a PDF drawn by pdf.js inside the app's CSP, or its text.
+    let document = element(c, "[data-testid=document-view]").await?;
+    c.execute(
+        "arguments[0].scrollIntoView({block: 'start'});",
+        vec![serde_json::to_value(&document)?],
+    )
+    .await?;
+    let shown = element(
+        c,
+        "[data-testid=pdf-view][data-pages]:not([data-pages='0']), [data-testid=letter-text]",
+    )
+    .await
+    .context("the letter's document is not shown")?;
+    let text = shown.text().await.unwrap_or_default();
+    println!(
+        "the letter is shown as {}",
+        if text.is_empty() { "a PDF" } else { "text" }
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    no_errors(c).await?;
+    shots.window(c, "03b-letter").await?;
+
+    // 4. Its .ics, through the real save dialog.
+    let downloads = home.join("Downloads");
+    let before: Vec<_> = std::fs::read_dir(&downloads)?.collect();
+    ensure!(before.is_empty(), "Downloads is not empty to begin with");
+    action
+        .find(Locator::XPath(
+            ".//button[contains(., 'Tilføj til kalender')]",
+        ))
+        .await?
+        .click()
+        .await?;
+    let dialog = window_named(tools, display, "Gem kalenderfil").await?;
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    shots.screen("04-save-dialog")?;
+    xdotool(tools, display, &["windowfocus", "--sync", &dialog])?;
+    xdotool(tools, display, &["key", "--clearmodifiers", "Return"])?;
+    element_with_text(c, ".toast", "Kalenderfilen er gemt").await?;
+    let saved: Vec<_> = std::fs::read_dir(&downloads)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    ensure!(saved.len() == 1, "saved files: {saved:?}");
+    ensure!(
+        saved[0].extension().is_some_and(|e| e == "ics"),
+        "not an .ics: {:?}",
+        saved[0]
+    );
+    let ics = std::fs::read_to_string(&saved[0])?;
+    ensure!(ics.starts_with("BEGIN:VCALENDAR"), "not iCalendar: {ics}");
+    ensure!(ics.contains("BEGIN:VEVENT"), "no event: {ics}");
+    ensure!(
+        ics.contains("Tid til pas i Borgerservice"),
+        "not the appointment: {ics}"
+    );
+    no_errors(c).await?;
+    shots.window(c, "04-ics-saved").await?;
+
+    // 5. The agenda.
+    element_with_text(c, ".agenda-nav button", "Agenda")
+        .await?
+        .click()
+        .await?;
+    element(c, "[data-testid=agenda-view]").await?;
+    element_with_text(
+        c,
+        "[data-testid=agenda-item]",
+        "Tid til pas i Borgerservice",
+    )
+    .await?;
+    no_errors(c).await?;
+    shots.window(c, "05-agenda").await?;
+
+    // 6. Karen's mailbox with read access: no delete, no reply.
+    element_with_text(c, "button", "Karen Holm")
+        .await?
+        .click()
+        .await?;
+    let banner = element(c, "[data-testid=read-access-banner]").await?;
+    let banner_text = banner.text().await?;
+    ensure!(
+        banner_text.contains("Karen"),
+        "the banner says {banner_text:?}"
+    );
+    element_with_text(c, ".mrow", "Besøg fra Visitationen")
+        .await?
+        .click()
+        .await?;
+    let actions = element(c, "[data-testid=message-actions]").await?;
+    let buttons = actions.find_all(Locator::Css("button")).await?;
+    let mut labels = Vec::new();
+    for b in &buttons {
+        labels.push(b.text().await?);
+    }
+    ensure!(!labels.is_empty(), "no buttons at all on Karen's letter");
+    ensure!(
+        !labels
+            .iter()
+            .any(|l| l.contains("Slet") || l.contains("Svar")),
+        "read access shows {labels:?}"
+    );
+    ensure!(
+        labels.iter().any(|l| l.contains("Udskriv")),
+        "the letter's toolbar is not there: {labels:?}"
+    );
+    no_errors(c).await?;
+    shots.window(c, "06-read-access").await?;
+
+    // 7. A company: sign out, sign in as Jens Bak, switch to Lyngbakken VVS.
+    element_with_text(c, "button", "Log ud")
+        .await?
+        .click()
+        .await?;
+    element_with_text(c, "button", "Log ind som Jens Bak")
+        .await?
+        .click()
+        .await?;
+    let company = element_with_text(c, "button[data-owner=ORGANISATION]", "Lyngbakken VVS").await?;
+    company.click().await?;
+    element(c, "[data-testid=message-list] .mrow").await?;
+    let current = element(c, "button[data-owner=ORGANISATION][aria-current]")
+        .await
+        .context("the company's mailbox is not the current one")?;
+    ensure!(current.text().await?.contains("Lyngbakken VVS"));
+    ensure!(
+        c.find_all(Locator::Css("[data-testid=read-access-banner]"))
+            .await?
+            .is_empty(),
+        "an employee reads the company's post as its owner, not with read access"
+    );
+    no_errors(c).await?;
+    shots.window(c, "07-company").await?;
+    Ok(())
+}

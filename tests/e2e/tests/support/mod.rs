@@ -1,0 +1,399 @@
+//! What the whole-system test stands on: the display (Xvfb), a private D-Bus session with
+//! GNOME Keyring in which `tauri-driver` (and so WebKitWebDriver and the app) runs, a real core
+//! with the demo world on loopback, and the WebDriver session that launches the real
+//! `brevdue-desktop` binary. Everything is stopped when dropped.
+
+// Shared by the test and the bench (`benches/desktop.rs`); each uses part of it.
+#![allow(dead_code)]
+
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use fantoccini::{Client, ClientBuilder, Locator};
+
+/// The programs the test needs; `None` (with what is missing) when one is not installed.
+pub(crate) struct Tools {
+    pub(crate) tauri_driver: PathBuf,
+    pub(crate) xdotool: PathBuf,
+}
+
+impl Tools {
+    pub(crate) fn find() -> Result<Tools, Vec<&'static str>> {
+        let mut missing = Vec::new();
+        for tool in [
+            "Xvfb",
+            "WebKitWebDriver",
+            "dbus-run-session",
+            "gnome-keyring-daemon",
+            "xdotool",
+            "import",
+        ] {
+            if which(tool).is_none() {
+                missing.push(tool);
+            }
+        }
+        let tauri_driver = which("tauri-driver").or_else(|| {
+            let home = std::env::var_os("HOME")?;
+            let path = Path::new(&home).join(".cargo/bin/tauri-driver");
+            path.is_file().then_some(path)
+        });
+        if tauri_driver.is_none() {
+            missing.push("tauri-driver");
+        }
+        match (tauri_driver, which("xdotool")) {
+            (Some(tauri_driver), Some(xdotool)) if missing.is_empty() => Ok(Tools {
+                tauri_driver,
+                xdotool,
+            }),
+            _ => Err(missing),
+        }
+    }
+}
+
+fn which(tool: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(tool))
+        .find(|p| p.is_file())
+}
+
+/// The workspace's root folder.
+pub(crate) fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The `brevdue-desktop` binary: `BREVDUE_DESKTOP_BIN`, else the one cargo built next to
+/// this test (`scripts/e2e` builds it first).
+pub(crate) fn desktop_binary() -> Result<PathBuf> {
+    if let Some(path) = std::env::var_os("BREVDUE_DESKTOP_BIN") {
+        return Ok(PathBuf::from(path));
+    }
+    // target/<profile>/deps/<this test> -> target/<profile>/brevdue-desktop
+    let exe = std::env::current_exe()?;
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .context("the test binary is not in target/<profile>/deps")?;
+    let bin = profile_dir.join("brevdue-desktop");
+    if !bin.is_file() {
+        bail!(
+            "{} is missing: build it first (`cargo build -p brevdue-desktop`, or run scripts/e2e)",
+            bin.display()
+        );
+    }
+    Ok(bin)
+}
+
+/// A child process that is killed when dropped.
+pub(crate) struct Process {
+    name: &'static str,
+    child: Child,
+}
+
+impl Process {
+    fn spawn(name: &'static str, command: &mut Command) -> Result<Process> {
+        let child = command
+            .spawn()
+            .with_context(|| format!("starting {name}"))?;
+        Ok(Process { name, child })
+    }
+
+    /// Fails if the process has already stopped.
+    fn check_running(&mut self) -> Result<()> {
+        if let Some(status) = self.child.try_wait()? {
+            bail!("{} stopped: {status}", self.name);
+        }
+        Ok(())
+    }
+
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An X server of our own.
+pub(crate) struct Display {
+    pub(crate) name: String,
+    _xvfb: Process,
+}
+
+impl Display {
+    pub(crate) fn start() -> Result<Display> {
+        // A display number nobody uses.
+        let number = (90..190)
+            .map(|n| n + std::process::id() % 50)
+            .find(|n| {
+                !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+                    && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
+            })
+            .context("no free X display number")?;
+        let name = format!(":{number}");
+        let mut xvfb = Process::spawn(
+            "Xvfb",
+            Command::new("Xvfb")
+                .args([&name, "-screen", "0", "1400x900x24", "-nolisten", "tcp"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+        )?;
+        let socket = PathBuf::from(format!("/tmp/.X11-unix/X{number}"));
+        wait_until(Duration::from_secs(10), || socket.exists()).context("Xvfb did not start")?;
+        xvfb.check_running()?;
+        Ok(Display { name, _xvfb: xvfb })
+    }
+}
+
+/// `tauri-driver` in a private D-Bus session with an unlocked GNOME Keyring, with `HOME` and
+/// the XDG folders inside `home`.
+pub(crate) struct Driver {
+    pub(crate) port: u16,
+    process: Process,
+}
+
+impl Driver {
+    pub(crate) fn start(tools: &Tools, display: &Display, home: &Path) -> Result<Driver> {
+        let port = free_port()?;
+        let native_port = free_port()?;
+        let runtime = home.join("run");
+        std::fs::create_dir_all(&runtime)?;
+        std::fs::create_dir_all(home.join("Downloads"))?;
+        std::fs::create_dir_all(home.join("config"))?;
+        std::fs::write(
+            home.join("config/user-dirs.dirs"),
+            "XDG_DOWNLOAD_DIR=\"$HOME/Downloads\"\n",
+        )?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700))?;
+        }
+        let password = format!("{:032x}", rand_u128());
+        // gnome-keyring makes and unlocks the login keyring only for a non-empty password.
+        let script = r#"printf %s "$BREVDUE_E2E_KEYRING_PASSWORD" \
+            | gnome-keyring-daemon --unlock --components=secrets >/dev/null || exit 97
+unset BREVDUE_E2E_KEYRING_PASSWORD
+exec "$@""#;
+        let log = std::fs::File::create(home.join("tauri-driver.log"))?;
+        let process = Process::spawn(
+            "tauri-driver",
+            Command::new("dbus-run-session")
+                .args(["--", "sh", "-c", script, "sh"])
+                .arg(&tools.tauri_driver)
+                .args(["--port", &port.to_string()])
+                .args(["--native-port", &native_port.to_string()])
+                .env_remove("DBUS_SESSION_BUS_ADDRESS")
+                .env_remove("WAYLAND_DISPLAY")
+                .env("DISPLAY", &display.name)
+                .env("HOME", home)
+                .env("XDG_DATA_HOME", home.join("data"))
+                .env("XDG_CONFIG_HOME", home.join("config"))
+                .env("XDG_CACHE_HOME", home.join("cache"))
+                .env("XDG_RUNTIME_DIR", &runtime)
+                .env("BREVDUE_E2E_KEYRING_PASSWORD", &password)
+                .env("BREVDUE_LOG", "info,brevdue=debug")
+                // Software rendering: Xvfb has no GPU.
+                .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+                .env("LIBGL_ALWAYS_SOFTWARE", "1")
+                .stdout(log.try_clone()?)
+                .stderr(log),
+        )?;
+        let mut driver = Driver { port, process };
+        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        wait_until(Duration::from_secs(20), || TcpStream::connect(addr).is_ok())
+            .context("tauri-driver did not start listening")?;
+        driver.process.check_running()?;
+        Ok(driver)
+    }
+
+    /// Starts the app through WebDriver with `args`.
+    pub(crate) async fn launch(&self, app: &Path, args: &[String]) -> Result<Client> {
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": app, "args": args }),
+        );
+        // tauri-driver listens before WebKitWebDriver behind it does: try a few times.
+        let mut attempt = 0;
+        let client = loop {
+            attempt += 1;
+            match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+                .capabilities(capabilities.clone())
+                .connect(&format!("http://127.0.0.1:{}", self.port))
+                .await
+            {
+                Ok(client) => break client,
+                Err(error) if attempt < 10 => {
+                    println!("WebDriver session not started yet ({error}); trying again");
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+                Err(error) => return Err(error).context("WebDriver could not start the app"),
+            }
+        };
+        Ok(client)
+    }
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+fn rand_u128() -> u128 {
+    use std::hash::{BuildHasher, RandomState};
+    let a = RandomState::new().hash_one(std::process::id());
+    let b = RandomState::new().hash_one(Instant::now());
+    (u128::from(a) << 64) | u128::from(b)
+}
+
+fn wait_until(timeout: Duration, mut ok: impl FnMut() -> bool) -> Result<()> {
+    let end = Instant::now() + timeout;
+    while Instant::now() < end {
+        if ok() {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    bail!("timed out after {timeout:?}")
+}
+
+/// Waits for the first element matching `css` and returns it.
+pub(crate) async fn element(c: &Client, css: &str) -> Result<fantoccini::elements::Element> {
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(css))
+        .await
+        .with_context(|| format!("no element {css}"))
+}
+
+/// Waits for an element of `css` whose text (`textContent`) holds `text`.
+pub(crate) async fn element_with_text(
+    c: &Client,
+    css: &str,
+    text: &str,
+) -> Result<fantoccini::elements::Element> {
+    let end = Instant::now() + Duration::from_secs(30);
+    loop {
+        let found = c
+            .execute(
+                "return [...document.querySelectorAll(arguments[0])]\
+                   .findIndex(e => e.textContent.includes(arguments[1]));",
+                vec![css.into(), text.into()],
+            )
+            .await?;
+        if let Some(index) = found.as_u64() {
+            let all = c.find_all(Locator::Css(css)).await?;
+            if let Some(e) = all.into_iter().nth(index as usize) {
+                return Ok(e);
+            }
+        }
+        if Instant::now() > end {
+            bail!("no {css} with the text {text:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// The screenshots of the steps, in `target/e2e-screenshots/`.
+pub(crate) struct Screenshots {
+    dir: PathBuf,
+    display: String,
+}
+
+impl Screenshots {
+    pub(crate) fn new(display: &Display) -> Result<Screenshots> {
+        let dir = workspace_root().join("target/e2e-screenshots");
+        std::fs::create_dir_all(&dir)?;
+        Ok(Screenshots {
+            dir,
+            display: display.name.clone(),
+        })
+    }
+
+    /// The app's window, as WebDriver sees it.
+    pub(crate) async fn window(&self, c: &Client, name: &str) -> Result<PathBuf> {
+        let png = c.screenshot().await?;
+        let path = self.dir.join(format!("{name}.png"));
+        std::fs::write(&path, png)?;
+        println!("screenshot: {}", path.display());
+        Ok(path)
+    }
+
+    /// The whole X screen (with native dialogs), through ImageMagick's `import`.
+    pub(crate) fn screen(&self, name: &str) -> Result<PathBuf> {
+        let path = self.dir.join(format!("{name}.png"));
+        let status = Command::new("import")
+            .args(["-display", &self.display, "-window", "root"])
+            .arg(&path)
+            .status()?;
+        if !status.success() {
+            bail!("import failed: {status}");
+        }
+        println!("screenshot: {}", path.display());
+        Ok(path)
+    }
+}
+
+/// Runs `xdotool` on `display`; its standard output.
+pub(crate) fn xdotool(tools: &Tools, display: &Display, args: &[&str]) -> Result<String> {
+    let out = Command::new(&tools.xdotool)
+        .args(args)
+        .env("DISPLAY", &display.name)
+        .output()?;
+    if !out.status.success() {
+        bail!(
+            "xdotool {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Waits for a visible window whose title matches `name` (a regular expression); its id.
+pub(crate) async fn window_named(tools: &Tools, display: &Display, name: &str) -> Result<String> {
+    let end = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(out) = xdotool(tools, display, &["search", "--onlyvisible", "--name", name])
+            && let Some(id) = out.lines().next()
+        {
+            return Ok(id.trim().to_owned());
+        }
+        if Instant::now() > end {
+            bail!("no window named {name:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// The process ids of `root` and all its descendants.
+pub(crate) fn process_tree(root: u32) -> Vec<u32> {
+    let mut tree = vec![root];
+    let mut i = 0;
+    while i < tree.len() {
+        let parent = tree[i];
+        if let Ok(children) =
+            std::fs::read_to_string(format!("/proc/{parent}/task/{parent}/children"))
+        {
+            tree.extend(
+                children
+                    .split_whitespace()
+                    .filter_map(|p| p.parse::<u32>().ok()),
+            );
+        }
+        i += 1;
+    }
+    tree
+}
+
+impl Driver {
+    pub(crate) fn pid(&self) -> u32 {
+        self.process.pid()
+    }
+}

@@ -5,6 +5,7 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use crate::contacts::routes as contacts;
 use crate::{changes, files, folders, mailboxes, memos, messages, representatives};
 
 #[derive(Debug, OpenApi)]
@@ -27,6 +28,9 @@ use crate::{changes, files, folders, mailboxes, memos, messages, representatives
         files::content,
         changes::feed,
         memos::create, memos::recall, memos::queue, memos::fetch, memos::receipt,
+        contacts::search_contact_points, contacts::get_contact_point,
+        contacts::list_contact_groups, contacts::list_group_contact_points,
+        contacts::import_contact_structure,
     ),
     components(schemas(
         brevdue_api::ErrorBody, brevdue_api::ErrorCode, brevdue_api::ErrorPosition,
@@ -39,12 +43,17 @@ use crate::{changes, files, folders, mailboxes, memos, messages, representatives
         brevdue_api::ChangeFeed,
         brevdue_api::MemoAccepted, brevdue_api::RoutedTo, brevdue_api::MemoStatus,
         brevdue_api::QueuedMemo,
+        brevdue_api::contacts::ContactPoint, brevdue_api::contacts::ContactPointPage,
+        brevdue_api::contacts::ContactGroup, brevdue_api::contacts::ContactGroupList,
+        brevdue_api::contacts::ImportReport, brevdue_api::contacts::ImportRejected,
+        brevdue_api::contacts::ContactsErrorBody,
     )),
     modifiers(&Bearer),
     tags(
         (name = "mailboxes", description = "Mailboxes the caller may use, and representatives"),
         (name = "folders"), (name = "messages"),
         (name = "memos", description = "For sender and recipient systems"),
+        (name = "contact points", description = "Where to write to an authority, and its CSV import"),
     )
 )]
 pub struct ApiDoc;

@@ -16,7 +16,7 @@ mod csv_import;
 mod groups;
 mod index;
 pub mod model;
-mod routes;
+pub(crate) mod routes;
 mod search;
 mod store;
 

@@ -21,7 +21,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use brevdue_api::contacts::{
-    ContactGroupList, ContactPoint, ContactPointPage, ContactsErrorBody, ImportReport,
+    ContactGroupList, ContactPoint, ContactPointPage, ContactsErrorBody, ImportRejected,
+    ImportReport,
 };
 use serde::Deserialize;
 
@@ -91,7 +92,18 @@ fn bad_query(rejection: QueryRejection) -> ContactsError {
     ))
 }
 
-async fn search_contact_points(
+/// Searches visible contact points: every word of `searchTerm` must begin a word of the
+/// name or of a search word, without regard to case.
+#[utoipa::path(get, path = "/apis/v1/contact-points", tag = "contact points",
+    params(
+        ("searchTerm" = Option<String>, Query, description = "Words that must all match"),
+        ("audience" = Option<String>, Query, description = "CITIZEN, COMPANY or AUTHORITY"),
+        ("authorityType" = Option<String>, Query, description = "STATE, REGION, MUNICIPALITY or OTHER"),
+        ("authorityId" = Option<String>, Query),
+        ("page" = Option<u32>, Query), ("size" = Option<u32>, Query),
+    ),
+    responses((status = 200, body = ContactPointPage), (status = 400, body = ContactsErrorBody)))]
+pub(crate) async fn search_contact_points(
     State(contacts): State<ContactPoints>,
     params: Result<Query<SearchParams>, QueryRejection>,
 ) -> Result<Json<ContactPointPage>, ContactsError> {
@@ -99,7 +111,11 @@ async fn search_contact_points(
     Ok(Json(contacts.search(&params.into_query()?).await?))
 }
 
-async fn get_contact_point(
+/// One contact point by id (also a hidden one: it may be a reply address).
+#[utoipa::path(get, path = "/apis/v1/contact-points/{id}", tag = "contact points",
+    params(("id" = String, Path)),
+    responses((status = 200, body = ContactPoint), (status = 404, body = ContactsErrorBody)))]
+pub(crate) async fn get_contact_point(
     State(contacts): State<ContactPoints>,
     Path(id): Path<String>,
 ) -> Result<Json<ContactPoint>, ContactsError> {
@@ -114,11 +130,15 @@ async fn get_contact_point(
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct GroupParams {
+pub(crate) struct GroupParams {
     authority_id: Option<String>,
 }
 
-async fn list_contact_groups(
+/// The contact groups with their paths, optionally of one authority.
+#[utoipa::path(get, path = "/apis/v1/contact-groups", tag = "contact points",
+    params(("authorityId" = Option<String>, Query)),
+    responses((status = 200, body = ContactGroupList), (status = 400, body = ContactsErrorBody)))]
+pub(crate) async fn list_contact_groups(
     State(contacts): State<ContactPoints>,
     params: Result<Query<GroupParams>, QueryRejection>,
 ) -> Result<Json<ContactGroupList>, ContactsError> {
@@ -129,13 +149,18 @@ async fn list_contact_groups(
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct GroupPointsParams {
+pub(crate) struct GroupPointsParams {
     audience: Option<String>,
     page: Option<String>,
     size: Option<String>,
 }
 
-async fn list_group_contact_points(
+/// The visible contact points of one group.
+#[utoipa::path(get, path = "/apis/v1/contact-groups/{id}/contact-points", tag = "contact points",
+    params(("id" = String, Path), ("audience" = Option<String>, Query),
+        ("page" = Option<u32>, Query), ("size" = Option<u32>, Query)),
+    responses((status = 200, body = ContactPointPage), (status = 404, body = ContactsErrorBody)))]
+pub(crate) async fn list_group_contact_points(
     State(contacts): State<ContactPoints>,
     Path(id): Path<String>,
     params: Result<Query<GroupPointsParams>, QueryRejection>,
@@ -157,11 +182,18 @@ async fn list_group_contact_points(
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct ImportParams {
+pub(crate) struct ImportParams {
     dry_run: Option<String>,
 }
 
-async fn import_contact_structure(
+/// An authority's import of its contact structure (CSV); nothing is written when a row is bad.
+#[utoipa::path(post, path = "/apis/v1/contact-structure", tag = "contact points",
+    params(("dryRun" = Option<bool>, Query, description = "Check only; write nothing")),
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = ImportReport), (status = 401, body = ContactsErrorBody),
+        (status = 415, body = ContactsErrorBody), (status = 422, body = ImportRejected)),
+    security(("bearer" = [])))]
+pub(crate) async fn import_contact_structure(
     State(contacts): State<ContactPoints>,
     caller: Option<axum::Extension<CallerAuthority>>,
     params: Result<Query<ImportParams>, QueryRejection>,

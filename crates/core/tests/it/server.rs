@@ -33,6 +33,11 @@ async fn health_and_openapi() {
         "/apis/v1/memos",
         "/apis/v1/memos/{messageUUID}",
         "/apis/v1/memos/{messageUUID}/receipt",
+        "/apis/v1/contact-points",
+        "/apis/v1/contact-points/{id}",
+        "/apis/v1/contact-groups",
+        "/apis/v1/contact-groups/{id}/contact-points",
+        "/apis/v1/contact-structure",
     ] {
         assert!(
             paths.contains_key(p),

@@ -20,6 +20,10 @@ pub(crate) struct ServeArgs {
     /// (only on a loopback address).
     #[arg(long)]
     demo: bool,
+    /// Turn on the test identity provider (login_hint sign-in) without the demo world;
+    /// refused on an address other than loopback.
+    #[arg(long)]
+    test_login: bool,
     /// The address to listen on (default 127.0.0.1:8080; port 0 picks a free one).
     #[arg(long, value_name = "ADDR")]
     listen: Option<SocketAddr>,
@@ -36,6 +40,7 @@ pub(crate) fn run(args: ServeArgs) -> Result<Outcome, Failure> {
         listen: args.listen,
         data_dir: args.data,
         demo: args.demo,
+        test_login: args.test_login,
     };
     runtime
         .block_on(brevdue_core::cli_serve(options))

@@ -2,7 +2,8 @@
 //! only parses its arguments and calls [`cli_serve`].
 //!
 //! Without `--demo`: a core on `--listen` (default `127.0.0.1:8080`) with its data in `--data`
-//! (default `./brevdue-data`), no test identity provider. With `--demo`: the test identity
+//! (default `./brevdue-data`), no test identity provider unless `--test-login` asks for it
+//! (then, as with `--demo`, only a loopback address is accepted). With `--demo`: the test identity
 //! provider is on (so only a loopback address is accepted), and the demo world is seeded as
 //! of now, into a fresh temporary data folder that is removed at exit unless `--data` names
 //! one.
@@ -24,6 +25,8 @@ pub struct ServeOptions {
     pub data_dir: Option<PathBuf>,
     /// `--demo`
     pub demo: bool,
+    /// `--test-login`: the test identity provider without the demo world (loopback only).
+    pub test_login: bool,
 }
 
 /// The address `brevdue serve` listens on by default.
@@ -52,7 +55,7 @@ pub async fn cli_start(options: ServeOptions) -> Result<CliServer, ServeError> {
     };
     let mut config = Config::new(data_dir);
     config.listen = options.listen.unwrap_or(DEFAULT_LISTEN);
-    config.test_provider = options.demo;
+    config.test_provider = options.demo || options.test_login;
     let server = start(config).await?;
     let mut demo_messages = 0;
     if options.demo {

@@ -70,3 +70,46 @@ fn serve_demo_answers_and_stops_on_sigterm() {
     let status = child.wait().unwrap();
     assert!(status.success(), "a graceful stop exits 0, got {status}");
 }
+
+#[test]
+fn the_test_login_is_off_without_a_flag_and_never_beyond_loopback() {
+    let data = tempfile::tempdir().unwrap();
+    let start = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_brevdue"))
+            .arg("serve")
+            .args(args)
+            .arg("--data")
+            .arg(data.path())
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let url_of = |child: &mut std::process::Child| {
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let first = lines.next().unwrap().unwrap();
+        first.strip_prefix("Brevdue core: ").unwrap().to_owned()
+    };
+
+    let mut plain = start(&["--listen", "127.0.0.1:0"]);
+    let url = url_of(&mut plain);
+    let (status, _) = get(&url, "/oauth/demo-identities");
+    assert!(status.contains(" 404 "), "off without a flag: {status}");
+    plain.kill().unwrap();
+    plain.wait().unwrap();
+
+    let mut with_flag = start(&["--listen", "127.0.0.1:0", "--test-login"]);
+    let url = url_of(&mut with_flag);
+    let (status, _) = get(&url, "/oauth/demo-identities");
+    assert!(status.contains(" 200 "), "on with --test-login: {status}");
+    with_flag.kill().unwrap();
+    with_flag.wait().unwrap();
+
+    let refused = start(&["--listen", "0.0.0.0:0", "--test-login"])
+        .wait_with_output()
+        .unwrap();
+    assert!(!refused.status.success(), "must not start beyond loopback");
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("loopback"), "{stderr}");
+}

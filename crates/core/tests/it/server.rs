@@ -146,6 +146,7 @@ async fn brevdue_serve_demo_starts_a_seeded_core_on_loopback() {
         listen: Some("127.0.0.1:0".parse().unwrap()),
         data_dir: None,
         demo: true,
+        test_login: false,
     };
     let running = brevdue_core::cli_start(options).await.unwrap();
     assert!(
@@ -177,6 +178,7 @@ async fn brevdue_serve_demo_starts_a_seeded_core_on_loopback() {
         listen: Some("0.0.0.0:0".parse().unwrap()),
         data_dir: None,
         demo: true,
+        test_login: false,
     };
     assert!(brevdue_core::cli_start(wide).await.is_err());
 }

@@ -104,7 +104,7 @@ impl From<FolderView> for Folder {
 }
 
 /// The mailbox `id`, or `not_found`.
-pub(crate) async fn known_mailbox(client: &Client, id: &str) -> CmdResult<ApiMailbox> {
+async fn known_mailbox(client: &Client, id: &str) -> CmdResult<ApiMailbox> {
     client
         .mailboxes()
         .await?
@@ -147,10 +147,7 @@ pub(crate) async fn create_folder(
             "the access does not allow new folders",
         ));
     }
-    // brevdue-client has no way to create a folder yet (the core has POST .../folders).
-    Err(CommandError::internal(
-        "creating folders is not in brevdue-client yet",
-    ))
+    Ok(client.create_folder(&mailbox.id, name).await?.into())
 }
 
 #[cfg(test)]

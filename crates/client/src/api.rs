@@ -9,8 +9,8 @@
 //! server sent, so no id can point a request elsewhere.
 
 use brevdue_api::{
-    ChangeFeed, CreateFolder, ErrorBody, ErrorCode, Folder, Mailbox, MessageDetail, MessagePatch,
-    MessageSummary, Page,
+    ChangeFeed, ErrorBody, ErrorCode, Folder, Mailbox, MessageDetail, MessagePatch, MessageSummary,
+    Page,
 };
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use url::Url;
@@ -67,23 +67,6 @@ impl Api {
     pub async fn folders(&self, mailbox_id: &str) -> Result<Vec<Folder>> {
         let url = self.url(&["mailboxes", mailbox_id, "folders"])?;
         self.get_json(url, "listing the folders").await
-    }
-
-    /// `POST /apis/v1/mailboxes/{m}/folders`: a new user-defined folder.
-    pub async fn create_folder(&self, mailbox_id: &str, name: &str) -> Result<Folder> {
-        let url = self.url(&["mailboxes", mailbox_id, "folders"])?;
-        let what = "creating a folder";
-        let body = CreateFolder {
-            name: name.to_owned(),
-        };
-        let response = self
-            .send(what, |http, token| {
-                http.request(Method::POST, url.clone())
-                    .bearer_auth(token.expose())
-                    .json(&body)
-            })
-            .await?;
-        read_json(response, what).await
     }
 
     /// `GET /apis/v1/mailboxes/{m}/messages`.

@@ -403,22 +403,6 @@ impl Client {
             .find(|m| m.id == message.item.mailbox_id))
     }
 
-    /// Creates a user-defined folder in a mailbox. This needs the server (a folder is not
-    /// queued like a change to a message): offline it fails with [`ErrorKind::Offline`]. The
-    /// mailbox's folders in the cache are refreshed from the server's list.
-    pub async fn create_folder(&self, mailbox_id: &str, name: &str) -> Result<FolderView> {
-        let s = self.current().await?;
-        let created = s.api.create_folder(mailbox_id, name).await?;
-        let folders = s.api.folders(mailbox_id).await?;
-        s.cache.set_folders(mailbox_id, &folders).await?;
-        s.cache
-            .folders(mailbox_id)
-            .await?
-            .into_iter()
-            .find(|f| f.id == created.id)
-            .ok_or_else(|| ClientError::protocol("the new folder is not in the mailbox's list"))
-    }
-
     /// How many changes wait for the server.
     pub async fn pending_changes(&self) -> Result<usize> {
         Ok(self.current().await?.cache.outbox().await?.len())

@@ -6,7 +6,6 @@
 //!
 //! Table of contents:
 //! - `credentials`: refresh tokens in the real secret store (seen with `secret-tool`).
-//! - `folders`: a folder made here reaches the server and the cache.
 //! - `sign_in`: PKCE through the loopback redirect, the demo path, refusals, refresh rotation
 //!   with reuse detection, resuming after a restart, sign-out.
 //! - `with_core`: against a real core: sync into the cache, reading offline, changes made
@@ -21,6 +20,5 @@
 mod support;
 
 mod credentials;
-mod folders;
 mod sign_in;
 mod with_core;

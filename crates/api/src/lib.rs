@@ -13,6 +13,7 @@
 //! what (that is `brevdue-core`'s job).
 
 mod changes;
+pub mod contacts;
 mod error;
 mod folder;
 mod mailbox;

@@ -69,6 +69,23 @@ impl Api {
         self.get_json(url, "listing the folders").await
     }
 
+    /// `POST /apis/v1/mailboxes/{m}/folders`: a user folder named `name`.
+    pub async fn create_folder(&self, mailbox_id: &str, name: &str) -> Result<Folder> {
+        let url = self.url(&["mailboxes", mailbox_id, "folders"])?;
+        let what = "making a folder";
+        let body = brevdue_api::CreateFolder {
+            name: name.to_owned(),
+        };
+        let response = self
+            .send(what, |http, token| {
+                http.post(url.clone())
+                    .bearer_auth(token.expose())
+                    .json(&body)
+            })
+            .await?;
+        read_json(response, what).await
+    }
+
     /// `GET /apis/v1/mailboxes/{m}/messages`.
     pub async fn messages(
         &self,

@@ -472,10 +472,10 @@ impl Authenticator {
                 .map_err(|_| ClientError::protocol(format!("{what}: not a token answer")))?;
             return Ok(Ok(tokens));
         }
-        if status.is_client_error() {
-            if let Ok(error) = serde_json::from_slice::<OAuthErrorBody>(&body) {
-                return Ok(Err(printable(&error.error)));
-            }
+        if status.is_client_error()
+            && let Ok(error) = serde_json::from_slice::<OAuthErrorBody>(&body)
+        {
+            return Ok(Err(printable(&error.error)));
         }
         Err(ClientError::new(
             ErrorKind::Server,

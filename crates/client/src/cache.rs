@@ -174,6 +174,13 @@ impl Cache {
         })
     }
 
+    /// A write transaction. `BEGIN IMMEDIATE` takes the write lock at once (waiting up to the
+    /// busy timeout): a transaction that read first and wrote later could otherwise fail at
+    /// once when another connection wrote in between (WAL's stale snapshot).
+    async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
     /// The cache's folder.
     pub fn dir(&self) -> &Path {
         &self.dir
@@ -186,12 +193,26 @@ impl Cache {
 
     // ---- mailboxes and folders ----
 
-    /// Replaces the list of mailboxes.
+    /// Replaces the list of mailboxes. Everything cached of a mailbox no longer listed (a
+    /// representative's access ended) is forgotten with it.
     pub async fn set_mailboxes(&self, mailboxes: &[Mailbox]) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         sqlx::query("DELETE FROM mailboxes")
             .execute(&mut *tx)
             .await?;
+        let listed =
+            serde_json::Value::from(mailboxes.iter().map(|m| m.id.clone()).collect::<Vec<_>>())
+                .to_string();
+        for sql in [
+            "DELETE FROM agenda WHERE message_id IN (SELECT id FROM messages \
+             WHERE mailbox_id NOT IN (SELECT value FROM json_each(?)))",
+            "DELETE FROM messages WHERE mailbox_id NOT IN (SELECT value FROM json_each(?))",
+            "DELETE FROM folders WHERE mailbox_id NOT IN (SELECT value FROM json_each(?))",
+            "DELETE FROM cursors WHERE mailbox_id NOT IN (SELECT value FROM json_each(?))",
+            "DELETE FROM outbox WHERE mailbox_id NOT IN (SELECT value FROM json_each(?))",
+        ] {
+            sqlx::query(sql).bind(&listed).execute(&mut *tx).await?;
+        }
         for (position, mailbox) in mailboxes.iter().enumerate() {
             sqlx::query("INSERT OR REPLACE INTO mailboxes (id, position, json) VALUES (?, ?, ?)")
                 .bind(&mailbox.id)
@@ -214,7 +235,7 @@ impl Cache {
 
     /// Replaces the folders of `mailbox_id`.
     pub async fn set_folders(&self, mailbox_id: &str, folders: &[Folder]) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         sqlx::query("DELETE FROM folders WHERE mailbox_id = ?")
             .bind(mailbox_id)
             .execute(&mut *tx)
@@ -298,7 +319,7 @@ impl Cache {
     /// crash either all of it is in the cache or none. Returns the ids of changed messages
     /// whose details must be fetched (new, or changed on the server).
     pub async fn apply_feed(&self, mailbox_id: &str, feed: &ChangeFeed) -> Result<Vec<String>> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let mut fetch = Vec::new();
         for summary in &feed.changed {
             if summary.mailbox_id != mailbox_id {
@@ -325,7 +346,7 @@ impl Cache {
     /// Stores the server's current state of one message (after a PATCH or a fetch), with the
     /// changes still queued for it applied on top.
     pub async fn put_summary(&self, summary: &MessageSummary) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         upsert_summary(&mut tx, summary).await?;
         tx.commit().await?;
         Ok(())
@@ -333,7 +354,7 @@ impl Cache {
 
     /// Forgets a message (the server purged it).
     pub async fn remove_message(&self, mailbox_id: &str, id: &str) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         delete_message(&mut tx, mailbox_id, id).await?;
         tx.commit().await?;
         Ok(())
@@ -342,36 +363,14 @@ impl Cache {
     /// Stores a fetched message: its state, its model, its agenda and its searchable text
     /// (`extra_text`: the text of its plain-text files, if any were fetched).
     pub async fn put_detail(&self, detail: &MessageDetail, extra_text: &str) -> Result<()> {
-        let agenda = brevdue_memo::agenda(&detail.memo);
-        let has_actions = detail.memo.actions().next().is_some();
-        let text = searchable_text(detail, extra_text);
-        let mut tx = self.pool.begin().await?;
-        upsert_summary(&mut tx, &detail.summary).await?;
-        sqlx::query(
-            "UPDATE messages SET detail_json = ?, has_actions = ?, body_text = ? WHERE id = ?",
-        )
-        .bind(to_json(detail)?)
-        .bind(has_actions)
-        .bind(text)
-        .bind(&detail.summary.id)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("DELETE FROM agenda WHERE message_id = ?")
-            .bind(&detail.summary.id)
-            .execute(&mut *tx)
-            .await?;
-        for item in &agenda {
-            sqlx::query(
-                "INSERT OR REPLACE INTO agenda (message_id, uid, kind, start, json) \
-                 VALUES (?, ?, ?, ?, ?)",
-            )
-            .bind(&detail.summary.id)
-            .bind(&item.uid)
-            .bind(agenda_kind(item.kind))
-            .bind(item.start.timestamp_millis())
-            .bind(to_json(item)?)
-            .execute(&mut *tx)
-            .await?;
+        self.put_details(&[(detail, extra_text)]).await
+    }
+
+    /// [`put_detail`](Self::put_detail) for many messages in one transaction.
+    pub async fn put_details(&self, details: &[(&MessageDetail, &str)]) -> Result<()> {
+        let mut tx = self.write().await?;
+        for (detail, extra_text) in details {
+            put_detail(&mut tx, detail, extra_text).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -400,8 +399,8 @@ impl Cache {
             if query.folder_id.is_some() {
                 "m.folder_id = ?3"
             } else {
-                "m.folder_id NOT IN (SELECT id FROM folders WHERE mailbox_id = ?2 \
-                 AND folder_type = 'DELETED') AND ?3 IS NULL"
+                "m.folder_id <> '' AND m.folder_id NOT IN (SELECT id FROM folders \
+                 WHERE mailbox_id = ?2 AND folder_type = 'DELETED') AND ?3 IS NULL"
             }
         );
         if query.read.is_some() {
@@ -459,7 +458,12 @@ impl Cache {
     }
 
     /// Messages matching every word of `text` (in subject, sender or text; case and accents
-    /// ignored; a word matches as a prefix), best matches first. `mailbox_id` narrows it.
+    /// ignored; a word matches as a prefix), the most recently cached first (which is, but for
+    /// value-dated letters, the newest first). `mailbox_id` narrows it.
+    ///
+    /// Ordering by the index's own row order lets SQLite stop after `limit` matches instead of
+    /// ranking every match: a common word matches most of a mailbox, and ranking 100,000
+    /// matches takes most of a second.
     pub async fn search(
         &self,
         text: &str,
@@ -472,7 +476,7 @@ impl Cache {
         let sql = format!(
             "SELECT {LIST_COLUMNS} FROM messages_fts f JOIN messages m ON m.rowid = f.rowid \
              WHERE messages_fts MATCH ?2 AND (?3 IS NULL OR m.mailbox_id = ?3) \
-             ORDER BY f.rank LIMIT ?4"
+             ORDER BY f.rowid DESC LIMIT ?4"
         );
         let rows = sqlx::query(&sql)
             .bind(Utc::now().timestamp_millis())
@@ -512,7 +516,7 @@ impl Cache {
     /// Applies `change` to the cached message at once and queues it for the server, in one
     /// transaction. [`ErrorKind::NotFound`] when the message is not cached.
     pub async fn queue_change(&self, message_id: &str, change: &LocalChange) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let row: Option<(String,)> = sqlx::query_as("SELECT mailbox_id FROM messages WHERE id = ?")
             .bind(message_id)
             .fetch_optional(&mut *tx)
@@ -583,7 +587,7 @@ impl Cache {
     /// Entry `seq` is done (the server has it, or it no longer means anything): removes it and
     /// stores the server's state of the message that came back, if any, in one transaction.
     pub async fn complete(&self, seq: i64, server_state: Option<&MessageSummary>) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         sqlx::query("DELETE FROM outbox WHERE seq = ?")
             .bind(seq)
             .execute(&mut *tx)
@@ -598,7 +602,7 @@ impl Cache {
     /// Drops entry `seq` because the server refused it for good (no right, no such message)
     /// and puts the message back as the server has it.
     pub async fn reject(&self, seq: i64, server_state: Option<&MessageSummary>) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let row: Option<(String, String)> =
             sqlx::query_as("SELECT mailbox_id, message_id FROM outbox WHERE seq = ?")
                 .bind(seq)
@@ -693,11 +697,11 @@ async fn upsert_summary(conn: &mut SqliteConnection, s: &MessageSummary) -> Resu
     .bind(&s.id)
     .fetch_optional(&mut *conn)
     .await?;
-    if let Some((version, _)) = existing {
-        if version > s.version {
-            // An older state than the one we have (answers crossing): keep ours.
-            return Ok(false);
-        }
+    if let Some((version, _)) = existing
+        && version > s.version
+    {
+        // An older state than the one we have (answers crossing): keep ours.
+        return Ok(false);
     }
     sqlx::query(
         "INSERT INTO messages (id, mailbox_id, folder_id, message_uuid, label, sender_id, \
@@ -748,6 +752,42 @@ async fn upsert_summary(conn: &mut SqliteConnection, s: &MessageSummary) -> Resu
         apply_local(conn, &s.id, &from_json(&change)?).await?;
     }
     Ok(!matches!(existing, Some((_, Some(_)))))
+}
+
+async fn put_detail(
+    conn: &mut SqliteConnection,
+    detail: &MessageDetail,
+    extra_text: &str,
+) -> Result<()> {
+    let agenda = brevdue_memo::agenda(&detail.memo);
+    let has_actions = detail.memo.actions().next().is_some();
+    let text = searchable_text(detail, extra_text);
+    upsert_summary(&mut *conn, &detail.summary).await?;
+    sqlx::query("UPDATE messages SET detail_json = ?, has_actions = ?, body_text = ? WHERE id = ?")
+        .bind(to_json(detail)?)
+        .bind(has_actions)
+        .bind(text)
+        .bind(&detail.summary.id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM agenda WHERE message_id = ?")
+        .bind(&detail.summary.id)
+        .execute(&mut *conn)
+        .await?;
+    for item in &agenda {
+        sqlx::query(
+            "INSERT OR REPLACE INTO agenda (message_id, uid, kind, start, json) \
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(&detail.summary.id)
+        .bind(&item.uid)
+        .bind(agenda_kind(item.kind))
+        .bind(item.start.timestamp_millis())
+        .bind(to_json(item)?)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Shows a queued change in the cached row.

@@ -85,6 +85,11 @@ impl Client {
                 Err(error) if error.kind() == ErrorKind::SignInRequired => {
                     tracing::info!("the stored sign-in is gone; signing in is needed");
                 }
+                // Without the secret store nobody can be signed in; the client still opens,
+                // and signing in says what is wrong.
+                Err(error) if error.kind() == ErrorKind::SecretStore => {
+                    tracing::warn!(%error, "the secret store cannot be reached");
+                }
                 Err(error) => return Err(error),
             }
         }
@@ -401,6 +406,16 @@ impl Client {
             .await?
             .into_iter()
             .find(|m| m.id == message.item.mailbox_id))
+    }
+
+    /// Makes a folder in a mailbox (online only) and returns its id; the cache learns it at
+    /// once.
+    pub async fn create_folder(&self, mailbox_id: &str, name: &str) -> Result<String> {
+        let s = self.current().await?;
+        let folder = s.api.create_folder(mailbox_id, name).await?;
+        let folders = s.api.folders(mailbox_id).await?;
+        s.cache.set_folders(mailbox_id, &folders).await?;
+        Ok(folder.id)
     }
 
     /// How many changes wait for the server.

@@ -19,6 +19,7 @@
 //! | [`Client::message`] | one message (model, agenda); fetched if not cached yet |
 //! | [`Client::file_content`] | a file's bytes in the cache, checked against their SHA-256 |
 //! | [`Client::mark_read`], [`Client::set_flagged`], [`Client::move_to`], [`Client::delete`] | shown at once, sent exactly once now or when the core is back |
+//! | [`Client::create_folder`] | a user folder (online only) |
 //! | [`Client::pending_changes`] | how many changes wait for the server |
 //! | [`Client::agenda`], [`Client::export_ics`] | appointments and deadlines across all mailboxes, as iCalendar |
 //!

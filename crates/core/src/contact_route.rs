@@ -1,8 +1,10 @@
-//! Where post to a contact point goes: the contact point's authority and its mapped recipient
-//! system. TEMPORARY: reads the stand-in `contact_points` table until the `contacts` branch is
-//! merged; then this calls its lookup instead.
+//! Where post to a contact point goes, as routing needs it: the contact point's authority (and
+//! its CVR number, to check the recipient) and the recipient system, read through the
+//! contacts module ([`ContactPoints`]).
 
+use crate::contacts::ContactPoints;
 use crate::db::Db;
+use crate::error::ApiError;
 
 /// A contact point as routing needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,19 +16,21 @@ pub(crate) struct ContactRoute {
 }
 
 /// The route of contact point `id`, if it exists.
-pub(crate) async fn lookup(db: &Db, id: &str) -> Result<Option<ContactRoute>, sqlx::Error> {
-    let row: Option<(String, String, Option<String>)> = sqlx::query_as(
-        "SELECT cp.authority_id, a.cvr, cp.recipient_system_id FROM contact_points cp \
-         JOIN authorities a ON a.id = cp.authority_id WHERE cp.id = ?",
-    )
-    .bind(id)
-    .fetch_optional(db)
-    .await?;
-    Ok(row.map(
-        |(authority_id, authority_cvr, recipient_system_id)| ContactRoute {
-            authority_id,
-            authority_cvr,
-            recipient_system_id,
-        },
-    ))
+pub(crate) async fn lookup(db: &Db, id: &str) -> Result<Option<ContactRoute>, ApiError> {
+    let found = ContactPoints::new(db.clone())
+        .get(id)
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
+    let Some((point, authority)) = found else {
+        return Ok(None);
+    };
+    let (authority_cvr,): (String,) = sqlx::query_as("SELECT cvr FROM authorities WHERE id = ?")
+        .bind(&authority.id)
+        .fetch_one(db)
+        .await?;
+    Ok(Some(ContactRoute {
+        authority_id: authority.id,
+        authority_cvr,
+        recipient_system_id: point.recipient_system_id,
+    }))
 }

@@ -37,6 +37,7 @@ use crate::blobs::BlobStore;
 use crate::changes;
 use crate::error::{ApiError, ApiResult};
 use crate::mailboxes;
+use crate::pdftext;
 use crate::search;
 use crate::state::AppState;
 use crate::text;
@@ -182,12 +183,11 @@ fn parse(blobs: &BlobStore, raw: NamedTempFile, raw_size: u64) -> ApiResult<Pars
     }
 
     let mut text = String::new();
-    for (html, bytes) in &sink.texts {
-        let s = String::from_utf8_lossy(bytes);
-        let t = if *html {
-            text::html_to_text(&s)
-        } else {
-            s.into_owned()
+    for (kind, bytes) in &sink.texts {
+        let t = match kind {
+            TextKind::Plain => String::from_utf8_lossy(bytes).into_owned(),
+            TextKind::Html => text::html_to_text(&String::from_utf8_lossy(bytes)),
+            TextKind::Pdf => pdftext::pdf_text(bytes, search::MAX_INDEXED_TEXT),
         };
         text.push_str(&t);
         text.push('\n');
@@ -240,8 +240,26 @@ struct SpoolSink<'a> {
     blobs: &'a BlobStore,
     files: Vec<(FileId, NamedTempFile)>,
     current: Option<(io::BufWriter<std::fs::File>, Option<usize>)>,
-    /// (is HTML, bytes) per text file.
-    texts: Vec<(bool, Vec<u8>)>,
+    /// The kind and the first bytes of each file whose text is indexed.
+    texts: Vec<(TextKind, Vec<u8>)>,
+}
+
+/// Files whose text goes into the search index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TextKind {
+    Plain,
+    Html,
+    Pdf,
+}
+
+impl TextKind {
+    /// How much of such a file is kept to find its text in.
+    fn keep(self) -> usize {
+        match self {
+            Self::Plain | Self::Html => search::MAX_INDEXED_TEXT,
+            Self::Pdf => 4 * search::MAX_INDEXED_TEXT,
+        }
+    }
 }
 
 impl Sink for SpoolSink<'_> {
@@ -257,8 +275,9 @@ impl Sink for SpoolSink<'_> {
             .trim()
             .to_ascii_lowercase();
         let text = match mime.as_str() {
-            "text/plain" => Some(false),
-            "text/html" => Some(true),
+            "text/plain" => Some(TextKind::Plain),
+            "text/html" => Some(TextKind::Html),
+            "application/pdf" => Some(TextKind::Pdf),
             _ => None,
         };
         let slot = text.map(|html| {
@@ -274,8 +293,8 @@ impl Sink for SpoolSink<'_> {
             return Err(io::Error::other("write outside a file"));
         };
         writer.write_all(decoded)?;
-        if let Some((_, text)) = slot.and_then(|i| self.texts.get_mut(i)) {
-            let room = search::MAX_INDEXED_TEXT.saturating_sub(text.len());
+        if let Some((kind, text)) = slot.and_then(|i| self.texts.get_mut(i)) {
+            let room = kind.keep().saturating_sub(text.len());
             text.extend_from_slice(&decoded[..decoded.len().min(room)]);
         }
         Ok(())

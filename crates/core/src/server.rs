@@ -6,7 +6,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use axum::extract::{MatchedPath, Request};
+use axum::extract::{MatchedPath, Request, State};
+use axum::middleware::{self, Next};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 use tokio::net::TcpListener;
@@ -14,7 +16,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tower_http::trace::TraceLayer;
 
-use crate::auth::{self, Auth, AuthConfig};
+use crate::auth::{self, Auth, AuthConfig, Caller};
 use crate::blobs::BlobStore;
 use crate::clock::Clock;
 use crate::db;
@@ -132,8 +134,12 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/apis/v1/openapi.json", get(openapi::document))
         .merge(api_routes())
-        .with_state(state)
-        .merge(auth::router(auth))
+        .with_state(state.clone())
+        .merge(auth::router(auth.clone()))
+        .merge(
+            crate::contacts::router(state.db.clone())
+                .layer(middleware::from_fn_with_state(auth, caller_authority)),
+        )
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             // The route's pattern, never the path or query itself (ids, search text).
             let route = req
@@ -143,6 +149,21 @@ pub fn router(state: AppState) -> Router {
                 .unwrap_or_default();
             tracing::info_span!("request", method = %req.method(), route)
         }))
+}
+
+/// Tells the contacts routes which authority a system acts for (the contact structure import
+/// needs it); a request without a system's valid token gets no authority.
+async fn caller_authority(State(auth): State<Auth>, mut request: Request, next: Next) -> Response {
+    if request
+        .headers()
+        .contains_key(axum::http::header::AUTHORIZATION)
+        && let Ok(Caller::System { authority_id, .. }) = auth.authenticate(request.headers()).await
+    {
+        request
+            .extensions_mut()
+            .insert(crate::contacts::CallerAuthority(authority_id));
+    }
+    next.run(request).await
 }
 
 async fn healthz() -> Json<serde_json::Value> {

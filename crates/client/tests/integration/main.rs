@@ -5,6 +5,8 @@
 //! `cargo nextest run -p brevdue-client` (or `cargo test -p brevdue-client`).
 //!
 //! Table of contents:
+//! - `cache`: the cache on a real SQLite file (feed and cursor, outbox over the server's
+//!   state, files checked by SHA-256, hostile search text).
 //! - `credentials`: refresh tokens in the real secret store (seen with `secret-tool`).
 //! - `sign_in`: PKCE through the loopback redirect, the demo path, refusals, refresh rotation
 //!   with reuse detection, resuming after a restart, sign-out.
@@ -19,6 +21,7 @@
 
 mod support;
 
+mod cache;
 mod credentials;
 mod sign_in;
 mod with_core;

@@ -1,5 +1,5 @@
-//! Sign-in against a real OAuth server on loopback ([`crate::support::oauth`]), with the
-//! refresh token in the real secret store.
+//! Sign-in against the real core's OAuth endpoints on loopback (its test identity provider),
+//! with the refresh token in the real secret store.
 
 use std::time::Duration;
 
@@ -9,10 +9,10 @@ use brevdue_client::{ErrorKind, http_client};
 use url::Url;
 
 use crate::in_private_keyring;
-use crate::support::oauth::OAuthServer;
+use crate::support::core::{ANNA, BO, TestCore};
 use crate::support::secret_tool_lookup;
 
-fn authenticator(server: &OAuthServer, client_id: &str) -> Authenticator {
+fn authenticator(server: &TestCore, client_id: &str) -> Authenticator {
     Authenticator::new(
         http_client().unwrap(),
         server.url(),
@@ -27,6 +27,9 @@ fn user_of(session: &Session) -> String {
     format!("{} {}@{}", a.client_id, a.id, a.server)
 }
 
+/// The final page the browser showed: status and text.
+type Page = tokio::sync::oneshot::Receiver<(u16, String)>;
+
 /// What a person's browser does with the authorization URL: load the login page, pick
 /// `login_hint` (or cancel), and follow the redirect; first it may visit `detour` (a URL a
 /// hostile local page would make it load). Sends back the final page's status and text.
@@ -34,10 +37,7 @@ fn browser(
     login_hint: &'static str,
     cancel: bool,
     detour: Option<&'static str>,
-) -> (
-    impl FnOnce(&Url) -> Result<(), String>,
-    tokio::sync::oneshot::Receiver<(u16, String)>,
-) {
+) -> (impl FnOnce(&Url) -> Result<(), String>, Page) {
     let (tx, rx) = tokio::sync::oneshot::channel();
     let open = move |url: &Url| {
         let url = url.clone();
@@ -76,9 +76,9 @@ fn browser(
 #[tokio::test]
 async fn pkce_sign_in_through_the_loopback_redirect_stores_the_refresh_token() {
     in_private_keyring!(pkce_sign_in_through_the_loopback_redirect_stores_the_refresh_token);
-    let server = OAuthServer::start().await;
+    let server = TestCore::start().await;
     let auth = authenticator(&server, CLIENT_ID_DESKTOP);
-    let (open, page) = browser("p-anna", false, Some("code=stolen&state=not-ours"));
+    let (open, page) = browser(ANNA, false, Some("code=stolen&state=not-ours"));
     let session = auth
         .sign_in_with_browser(open, Duration::from_secs(20))
         .await
@@ -92,26 +92,35 @@ async fn pkce_sign_in_through_the_loopback_redirect_stores_the_refresh_token() {
     );
 
     let account = session.account();
-    assert_eq!(account.id, "p-anna");
+    assert_eq!(account.id, ANNA);
     assert_eq!(account.name, "Anna Andersen");
     assert_eq!(account.client_id, CLIENT_ID_DESKTOP);
-    // The access token works, and the refresh token in the secret store is the server's.
+    // The access token works, and the refresh token in the secret store is a live one: the
+    // session refreshes with it, and the rotated token replaces it there.
     let access = session.access_token().await.unwrap();
-    assert!(server.access_is_live(access.expose()));
+    assert!(server.access_is_live(access.expose()).await);
     let stored = secret_tool_lookup(&user_of(&session)).expect("a stored refresh token");
-    let state = server.state.lock().unwrap();
-    assert_eq!(state.grants.len(), 1);
-    assert_eq!(state.grants[0].refresh, stored);
-    assert_eq!(state.grants[0].client_id, CLIENT_ID_DESKTOP);
-    assert_eq!(state.issued.get("authorization_code"), Some(&1));
+    let refreshed = session.access_token_after_rejection(&access).await.unwrap();
+    assert_ne!(refreshed, access);
+    assert!(server.access_is_live(refreshed.expose()).await);
+    let rotated = secret_tool_lookup(&user_of(&session)).unwrap();
+    assert_ne!(rotated, stored);
+}
+
+async fn grants(server: &TestCore) -> i64 {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM auth_grants")
+        .fetch_one(&server.state().db)
+        .await
+        .unwrap();
+    n
 }
 
 #[tokio::test]
 async fn a_cancelled_or_abandoned_sign_in_stores_nothing() {
     in_private_keyring!(a_cancelled_or_abandoned_sign_in_stores_nothing);
-    let server = OAuthServer::start().await;
+    let server = TestCore::start().await;
     let auth = authenticator(&server, CLIENT_ID_DESKTOP);
-    let (open, page) = browser("p-anna", true, None);
+    let (open, page) = browser(ANNA, true, None);
     let error = auth
         .sign_in_with_browser(open, Duration::from_secs(20))
         .await
@@ -132,20 +141,20 @@ async fn a_cancelled_or_abandoned_sign_in_stores_nothing() {
         .await
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::SignInFailed);
-    assert!(server.state.lock().unwrap().grants.is_empty());
+    assert_eq!(grants(&server).await, 0);
 }
 
 #[tokio::test]
 async fn demo_sign_in_needs_no_browser_and_refresh_rotates_the_stored_token() {
     in_private_keyring!(demo_sign_in_needs_no_browser_and_refresh_rotates_the_stored_token);
-    let server = OAuthServer::start().await;
+    let server = TestCore::start().await;
     let auth = authenticator(&server, CLIENT_ID_CLI);
     let identities = auth.demo_identities().await.unwrap();
-    assert_eq!(identities.len(), 2);
-    assert_eq!(identities[1].id, "p-bo");
+    let ids: Vec<&str> = identities.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(ids, [ANNA, BO]);
 
-    let session = auth.sign_in_demo("p-bo").await.unwrap();
-    assert_eq!(session.account().id, "p-bo");
+    let session = auth.sign_in_demo(BO).await.unwrap();
+    assert_eq!(session.account().id, BO);
     let first_access = session.access_token().await.unwrap();
     let first_refresh = secret_tool_lookup(&user_of(&session)).unwrap();
 
@@ -156,16 +165,11 @@ async fn demo_sign_in_needs_no_browser_and_refresh_rotates_the_stored_token() {
         .unwrap();
     assert_ne!(second_access, first_access);
     let second_refresh = secret_tool_lookup(&user_of(&session)).unwrap();
-    assert_ne!(second_refresh, first_refresh);
-    {
-        let state = server.state.lock().unwrap();
-        assert_eq!(
-            state.grants[0].refresh, second_refresh,
-            "the new token was stored"
-        );
-        assert_eq!(state.grants[0].spent, vec![first_refresh.clone()]);
-        assert_eq!(state.issued.get("refresh_token"), Some(&1));
-    }
+    assert_ne!(
+        second_refresh, first_refresh,
+        "the new refresh token was stored"
+    );
+    assert!(server.access_is_live(second_access.expose()).await);
     // A second task that saw the same rejection does not refresh again.
     let again = session
         .access_token_after_rejection(&first_access)
@@ -173,8 +177,8 @@ async fn demo_sign_in_needs_no_browser_and_refresh_rotates_the_stored_token() {
         .unwrap();
     assert_eq!(again, second_access);
     assert_eq!(
-        server.state.lock().unwrap().issued.get("refresh_token"),
-        Some(&1)
+        secret_tool_lookup(&user_of(&session)).unwrap(),
+        second_refresh
     );
 
     // Somebody replays the spent refresh token: the server ends the whole sign-in, and the
@@ -190,6 +194,7 @@ async fn demo_sign_in_needs_no_browser_and_refresh_rotates_the_stored_token() {
         .await
         .unwrap();
     assert_eq!(replay.status(), 400);
+    assert!(!server.access_is_live(second_access.expose()).await);
     let error = session
         .access_token_after_rejection(&second_access)
         .await
@@ -201,10 +206,10 @@ async fn demo_sign_in_needs_no_browser_and_refresh_rotates_the_stored_token() {
 #[tokio::test]
 async fn a_restarted_program_resumes_from_the_secret_store_and_sign_out_revokes() {
     in_private_keyring!(a_restarted_program_resumes_from_the_secret_store_and_sign_out_revokes);
-    let server = OAuthServer::start().await;
+    let server = TestCore::start().await;
     let account = {
         let session = authenticator(&server, CLIENT_ID_CLI)
-            .sign_in_demo("p-anna")
+            .sign_in_demo(ANNA)
             .await
             .unwrap();
         session.account().clone()
@@ -213,11 +218,7 @@ async fn a_restarted_program_resumes_from_the_secret_store_and_sign_out_revokes(
     let auth = authenticator(&server, CLIENT_ID_CLI);
     let session = auth.resume(&account).await.unwrap();
     let access = session.access_token().await.unwrap();
-    assert!(server.access_is_live(access.expose()));
-    assert_eq!(
-        server.state.lock().unwrap().issued.get("refresh_token"),
-        Some(&1)
-    );
+    assert!(server.access_is_live(access.expose()).await);
 
     // The desktop app has no sign-in of its own for this account.
     let desktop = authenticator(&server, CLIENT_ID_DESKTOP);
@@ -230,8 +231,7 @@ async fn a_restarted_program_resumes_from_the_secret_store_and_sign_out_revokes(
 
     let signed_out = session.sign_out().await.unwrap();
     assert!(signed_out.revoked);
-    assert!(server.state.lock().unwrap().grants[0].revoked);
-    assert!(!server.access_is_live(access.expose()));
+    assert!(!server.access_is_live(access.expose()).await);
     assert_eq!(secret_tool_lookup(&user_of(&session)), None);
     assert_eq!(
         auth.resume(&account).await.unwrap_err().kind(),
@@ -242,11 +242,10 @@ async fn a_restarted_program_resumes_from_the_secret_store_and_sign_out_revokes(
 #[tokio::test]
 async fn sign_out_while_the_server_is_down_still_forgets_the_token() {
     in_private_keyring!(sign_out_while_the_server_is_down_still_forgets_the_token);
-    let server = OAuthServer::start().await;
+    let mut server = TestCore::start().await;
     let auth = authenticator(&server, CLIENT_ID_CLI);
-    let session = auth.sign_in_demo("p-anna").await.unwrap();
-    server.stop();
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    let session = auth.sign_in_demo(ANNA).await.unwrap();
+    server.stop().await;
     let signed_out = session.sign_out().await.unwrap();
     assert!(!signed_out.revoked);
     assert_eq!(secret_tool_lookup(&user_of(&session)), None);

@@ -174,22 +174,11 @@ async fn sync_fills_the_cache_and_the_mail_reads_offline_after_a_restart() {
     );
 
     // The refresh token is in the secret store and in no file of the data folder; neither is
-    // any access token.
+    // any other access or refresh token the core ever issued (it keeps their hashes).
     let user = format!("{} {}@{}", account.client_id, account.id, account.server);
     let refresh = secret_tool_lookup(&user).expect("a refresh token in the secret store");
     assert!(files_containing(data.path(), &refresh).is_empty());
-    let access: Vec<String> = core
-        .oauth
-        .lock()
-        .unwrap()
-        .grants
-        .iter()
-        .flat_map(|g| g.access.clone())
-        .collect();
-    assert!(!access.is_empty());
-    for token in access {
-        assert!(files_containing(data.path(), &token).is_empty());
-    }
+    assert!(core.files_with_tokens(data.path()).await.is_empty());
 
     // The core goes away, and the app is started again: everything reads from the cache.
     core.stop().await;
@@ -235,34 +224,22 @@ async fn changes_made_offline_reach_the_server_exactly_once_after_a_restart() {
     for label in ["Et", "To", "Tre", "Fire", "Fem"] {
         core.deliver(&letter(ANNA_CPR, label, label, None)).await;
     }
-    let (status, mailboxes) = call(
-        &core,
-        ANNA,
-        reqwest::Method::GET,
-        "/apis/v1/mailboxes",
-        None,
-        None,
-    )
-    .await;
-    assert_eq!(status, 200);
-    let mailbox = mailboxes[0]["id"].as_str().unwrap().to_owned();
-    let (status, folder) = call(
-        &core,
-        ANNA,
-        reqwest::Method::POST,
-        &format!("/apis/v1/mailboxes/{mailbox}/folders"),
-        Some(serde_json::json!({"name": "Skat"})),
-        None,
-    )
-    .await;
-    assert_eq!(status, 201, "{folder}");
-    let skat = folder["id"].as_str().unwrap().to_owned();
-
     let data = tempfile::tempdir().unwrap();
     let client = open_client(&core, &data).await;
     client.sign_in_demo(ANNA).await.unwrap();
     client.sync(None).await.unwrap();
+    let mailbox = client.mailboxes().await.unwrap()[0].id.clone();
+    let skat = client.create_folder(&mailbox, "Skat").await.unwrap();
+    assert_eq!(
+        client
+            .create_folder(&mailbox, "Skat")
+            .await
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Conflict
+    );
     let folders = client.folders(&mailbox).await.unwrap();
+    assert!(folders.iter().any(|f| f.id == skat && f.name == "Skat"));
     let inbox = folders
         .iter()
         .find(|f| f.folder_type == brevdue_api::FolderType::Inbox)
@@ -494,4 +471,91 @@ impl NoNanos for chrono::DateTime<Utc> {
     fn with_nanosecond_zero(self) -> Self {
         chrono::Timelike::with_nanosecond(&self, 0).unwrap()
     }
+}
+
+#[tokio::test]
+async fn offline_deletes_for_good_and_changes_to_messages_gone_meanwhile_settle_once() {
+    in_private_keyring!(
+        offline_deletes_for_good_and_changes_to_messages_gone_meanwhile_settle_once
+    );
+    let mut core = TestCore::start().await;
+    for label in ["Gammel", "Væk", "Bliver"] {
+        core.deliver(&letter(ANNA_CPR, label, label, None)).await;
+    }
+    let data = tempfile::tempdir().unwrap();
+    let client = open_client(&core, &data).await;
+    client.sign_in_demo(ANNA).await.unwrap();
+    client.sync(None).await.unwrap();
+    let mailbox = client.mailboxes().await.unwrap()[0].id.clone();
+    let all = ListQuery {
+        mailbox_id: mailbox.clone(),
+        size: 50,
+        ..ListQuery::default()
+    };
+    let list = client.messages(&all).await.unwrap();
+    let id = |label: &str| list.iter().find(|m| m.label == label).unwrap().id.clone();
+    let (old, gone, stays) = (id("Gammel"), id("Væk"), id("Bliver"));
+    // "Gammel" is in DELETED already (deleted online: it goes out at once).
+    client.delete(&old).await.unwrap();
+    assert_eq!(client.pending_changes().await.unwrap(), 0);
+    let deleted = core.server_message(&old).await.3;
+
+    core.stop().await;
+    // Offline: delete "Gammel" for good, and mark "Væk" read.
+    client.delete(&old).await.unwrap();
+    client.mark_read(&gone, true).await.unwrap();
+    assert!(
+        client
+            .messages(&all)
+            .await
+            .unwrap()
+            .iter()
+            .all(|m| m.id != old)
+    );
+    let in_deleted = ListQuery {
+        folder_id: Some(deleted.clone()),
+        ..all.clone()
+    };
+    assert!(client.messages(&in_deleted).await.unwrap().is_empty());
+
+    // Meanwhile "Væk" is deleted for good on the server (from another device).
+    core.restart().await;
+    for _ in 0..2 {
+        let (status, _) = call(
+            &core,
+            ANNA,
+            reqwest::Method::DELETE,
+            &format!("/apis/v1/mailboxes/{mailbox}/messages/{gone}"),
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(status, 204);
+    }
+
+    let report = client.sync(None).await.unwrap();
+    assert_eq!((report.sent, report.refused), (1, 1), "{report:?}");
+    assert_eq!(client.pending_changes().await.unwrap(), 0);
+    let (left,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM messages WHERE id IN (?, ?)")
+        .bind(&old)
+        .bind(&gone)
+        .fetch_one(&core.state().db)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+    let ids: Vec<String> = client
+        .messages(&all)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    assert_eq!(ids, [stays]);
+    assert!(client.messages(&in_deleted).await.unwrap().is_empty());
+    // Nothing is sent again.
+    let again = client.sync(None).await.unwrap();
+    assert_eq!(
+        (again.sent, again.refused, again.already_applied),
+        (0, 0, 0)
+    );
 }

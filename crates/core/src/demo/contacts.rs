@@ -737,3 +737,84 @@ mod tests {
         assert_eq!(s.group_path("a"), None);
     }
 }
+
+impl ContactStructure {
+    /// The structure as a contact structure file (the CSV format of
+    /// `crate::contacts::csv_import`), the way an authority would upload it.
+    pub fn to_csv(&self) -> String {
+        fn cell(s: &str) -> String {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        }
+        let mut out = String::from(
+            "type;id;parent_id;name;search_words;audiences;visibility;description;\
+             self_service_url;groups;extra_field_1;extra_field_2;kle_codes;form_codes;\
+             recipient_system_id\n",
+        );
+        for g in &self.groups {
+            let parent = g
+                .parent
+                .map(|p| self.group_id(p).to_string())
+                .unwrap_or_default();
+            let row = [
+                "KONTAKTGRUPPE".to_owned(),
+                self.group_id(g.key).to_string(),
+                parent,
+                g.name.to_owned(),
+            ];
+            let cells: Vec<String> = row.iter().map(|c| cell(c)).collect();
+            out.push_str(&cells.join(";"));
+            out.push_str(&";".repeat(11));
+            out.push('\n');
+        }
+        for p in &self.points {
+            let mut audiences = Vec::new();
+            if p.audiences.citizens {
+                audiences.push("CITIZEN");
+            }
+            if p.audiences.companies {
+                audiences.push("COMPANY");
+            }
+            if p.audiences.authorities {
+                audiences.push("AUTHORITY");
+            }
+            let groups: Vec<String> = p
+                .groups
+                .iter()
+                .map(|g| self.group_id(g).to_string())
+                .collect();
+            let code = |c: Option<Code>| {
+                c.map(|c| format!("{} {}", c.key, c.label))
+                    .unwrap_or_default()
+            };
+            let row = [
+                "KONTAKTPUNKT".to_owned(),
+                self.point_id(p.key).to_string(),
+                String::new(),
+                p.name.to_owned(),
+                p.search_words.join("|"),
+                audiences.join("|"),
+                if p.visible { "VISIBLE" } else { "HIDDEN" }.to_owned(),
+                p.description.to_owned(),
+                p.self_service_url.unwrap_or_default().to_owned(),
+                groups.join("|"),
+                p.extra_fields
+                    .first()
+                    .copied()
+                    .unwrap_or_default()
+                    .to_owned(),
+                p.extra_fields
+                    .get(1)
+                    .copied()
+                    .unwrap_or_default()
+                    .to_owned(),
+                code(p.kle),
+                code(p.form),
+                p.recipient_system.unwrap_or_default().to_owned(),
+            ];
+            let cells: Vec<String> = row.iter().map(|c| cell(c)).collect();
+            out.push_str(&cells.join(";"));
+            out.push('\n');
+        }
+        out
+    }
+}

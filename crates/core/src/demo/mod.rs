@@ -295,26 +295,19 @@ async fn insert_identities(db: &Db, world: &World) -> Result<u64, sqlx::Error> {
 
 /// Makes the authorities' contact points known to routing.
 ///
-/// TEMPORARY: writes the core's stand-in `contact_points` table (id, authority, recipient
-/// system) until the `contacts` branch brings the contact structure and its CSV import; then
-/// this imports [`contacts::structures`] through it.
-async fn import_contact_points(db: &Db) -> Result<u64, sqlx::Error> {
+/// Imports every authority's contact structure through the contact structure import, as the
+/// authority would upload its file. Returns the contact points created.
+async fn import_contact_points(db: &Db) -> Result<u64, SeedError> {
+    let contacts = crate::contacts::ContactPoints::new(db.clone());
     let mut added = 0;
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
     for s in contacts::structures() {
-        for p in &s.points {
-            added += sqlx::query(
-                "INSERT INTO contact_points (id, authority_id, recipient_system_id) \
-                 VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-            )
-            .bind(s.point_id(p.key).to_string())
-            .bind(s.authority_id)
-            .bind(p.recipient_system)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        }
+        let report = contacts
+            .import_csv(s.authority_id, s.to_csv().as_bytes(), false)
+            .await
+            .map_err(|e| {
+                SeedError::World(format!("contact structure of {}: {e}", s.authority_id))
+            })?;
+        added += u64::from(report.contact_points.created);
     }
-    tx.commit().await?;
     Ok(added)
 }

@@ -109,9 +109,6 @@ impl World {
              ('a-skat', '19552101', 'Skattestyrelsen', 'STATE')",
             "INSERT INTO authority_default_recipients (authority_id, system_id) VALUES \
              ('a-kommune', 's-kommune-recv')",
-            "INSERT INTO contact_points (id, authority_id, recipient_system_id) VALUES \
-             ('cp-pas', 'a-kommune', 's-kommune-pas'), ('cp-generel', 'a-kommune', NULL), \
-             ('cp-skat', 'a-skat', NULL)",
         ];
         let (identities, routes) = sql.split_at(4);
         for s in identities {
@@ -132,6 +129,27 @@ impl World {
         }
         for s in routes {
             sqlx::query(s).execute(self.db()).await.unwrap();
+        }
+        // Contact points through the contact structure import, as an authority uploads them.
+        let contacts = brevdue_core::contacts::ContactPoints::new(self.db().clone());
+        let structures = [
+            (
+                "a-kommune",
+                "type;id;name;audiences;visibility;recipient_system_id\n\
+              KONTAKTPUNKT;cp-pas;Pas;CITIZEN|COMPANY|AUTHORITY;VISIBLE;s-kommune-pas\n\
+              KONTAKTPUNKT;cp-generel;Generelt;CITIZEN|COMPANY|AUTHORITY;VISIBLE;\n",
+            ),
+            (
+                "a-skat",
+                "type;id;name;audiences;visibility\n\
+              KONTAKTPUNKT;cp-skat;Skat;CITIZEN|COMPANY|AUTHORITY;VISIBLE\n",
+            ),
+        ];
+        for (authority, csv) in structures {
+            contacts
+                .import_csv(authority, csv.as_bytes(), false)
+                .await
+                .unwrap();
         }
     }
 

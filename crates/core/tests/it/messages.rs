@@ -102,6 +102,12 @@ async fn free_text_searches_subject_sender_and_document_text() {
         b"<html><body><p>Din <b>tandl&aelig;ge</b>tid</p><script>hemmelighed</script></body></html>",
     ))
     .await;
+    w.deliver(&MemoSpec::to_cpr(ALICE_CPR, "Brev med PDF").main_file(
+        "brev.pdf",
+        "application/pdf",
+        b"%PDF-1.4\n1 0 obj << /Length 44 >>\nstream\nBT 72 700 Td (Parkeringsafgift i Fjordby) Tj ET\nendstream\nendobj\n%%EOF\n",
+    ))
+    .await;
     w.deliver(&MemoSpec::to_cpr(ALICE_CPR, "Binært").main_file(
         "data.bin",
         "application/octet-stream",
@@ -122,6 +128,7 @@ async fn free_text_searches_subject_sender_and_document_text() {
         ("pas tandlæge", &[]),
         ("tandlæge", &["Brev med HTML"]), // HTML text, entity decoded
         ("hemmelighed", &[]),             // scripts are not text
+        ("parkeringsafgift", &["Brev med PDF"]), // text of an uncompressed PDF
         ("kryptonit", &[]),               // binary files are not indexed
         ("\"OR\" NEAR(", &[]),            // FTS syntax is not interpreted
     ];

@@ -1,16 +1,11 @@
-//! A real core (`brevdue-core`) on loopback with a real SQLite file, which the tests can stop
-//! and start again on the same data folder and port.
-//!
-//! The core's own sign-in is still a stand-in without HTTP endpoints (the `auth` branch brings
-//! them), so the OAuth endpoints of [`super::oauth`] are mounted on the same server and mint
-//! the core's own access tokens. Their state lives outside the core and so survives a restart,
-//! as a real authorization server's database would; the core forgets its access tokens when it
-//! stops, so after a restart the client meets a 401 and must refresh.
+//! A real core (`brevdue-core`) on loopback with a real SQLite file and its built-in test
+//! identity provider, which the tests can stop and start again on the same data folder and
+//! port.
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
 
-use brevdue_core::{AppState, Config};
+use brevdue_core::auth::SystemRole;
+use brevdue_core::{AppState, Config, RunningServer};
 use brevdue_memo::{
     Action, ActionCode, Document, DocumentKind, File, FileId, MemorySink, Message, MessageType,
     Recipient, Reservation, Sender,
@@ -19,84 +14,57 @@ use chrono::{DateTime, Duration, Utc};
 use tempfile::TempDir;
 use uuid::Uuid;
 
-use super::oauth::{self, Mint, OAuthState};
-
 pub const ANNA: &str = "p-anna";
 pub const ANNA_CPR: &str = "0101701234";
+pub const BO: &str = "p-bo";
 pub const BO_CPR: &str = "0202702345";
 const SENDER_SYSTEM: &str = "s-kommune-send";
 
 pub struct TestCore {
     pub dir: TempDir,
     pub addr: SocketAddr,
-    pub oauth: Arc<Mutex<OAuthState>>,
-    /// The running core's sign-in, for minting tokens.
-    auth: Arc<Mutex<Option<brevdue_core::auth::Auth>>>,
-    running: Option<Running>,
-}
-
-struct Running {
-    state: AppState,
-    stop: tokio::sync::oneshot::Sender<()>,
-    task: tokio::task::JoinHandle<()>,
+    running: Option<RunningServer>,
 }
 
 impl TestCore {
     /// A core with Anna and Bo, a municipality and its sender system.
     pub async fn start() -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let mut core = TestCore {
+        let running = brevdue_core::start(Self::config(&dir, "127.0.0.1:0".parse().unwrap()))
+            .await
+            .unwrap();
+        let core = TestCore {
+            addr: running.addr(),
             dir,
-            addr,
-            oauth: Arc::new(Mutex::new(OAuthState::default())),
-            auth: Arc::new(Mutex::new(None)),
-            running: None,
+            running: Some(running),
         };
-        core.run(listener).await;
         let seed = [
-            "INSERT INTO persons (id, cpr, name) VALUES ('p-anna', '0101701234', 'Anna Andersen'), \
-             ('p-bo', '0202702345', 'Bo Berg')",
+            "INSERT INTO persons (id, cpr, name, description) VALUES \
+             ('p-anna', '0101701234', 'Anna Andersen', 'borger'), \
+             ('p-bo', '0202702345', 'Bo Berg', 'borger')",
             "INSERT INTO authorities (id, cvr, name, authority_type) VALUES \
              ('a-kommune', '29189846', 'Testrup Kommune', 'MUNICIPALITY')",
-            "INSERT INTO systems (id, authority_id, role, name, secret_hash) VALUES \
-             ('s-kommune-send', 'a-kommune', 'SENDER', 'Kommunens brevsystem', 'x')",
         ];
         for sql in seed {
             sqlx::query(sql).execute(&core.state().db).await.unwrap();
         }
+        brevdue_core::auth::systems::register(
+            &core.state().db,
+            SENDER_SYSTEM,
+            "a-kommune",
+            SystemRole::Sender,
+            "Kommunens brevsystem",
+        )
+        .await
+        .unwrap();
         core
     }
 
-    fn data_dir(&self) -> std::path::PathBuf {
-        self.dir.path().join("core")
-    }
-
-    async fn run(&mut self, listener: tokio::net::TcpListener) {
-        let config = Config::new(self.data_dir());
-        let state = brevdue_core::open_state(&config).await.unwrap();
-        *self.auth.lock().unwrap() = Some(state.auth.clone());
-        let auth = self.auth.clone();
-        let mint: Mint = Arc::new(move |person| {
-            let auth = auth.lock().unwrap().clone();
-            Box::pin(async move { auth.unwrap().issue(&person).await.unwrap() })
-        });
-        let app = brevdue_core::router(state.clone()).merge(oauth::router(
-            self.oauth.clone(),
-            format!("http://{}", self.addr),
-            mint,
-        ));
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    let _ = stopped.await;
-                })
-                .await
-                .unwrap();
-        });
-        self.running = Some(Running { state, stop, task });
+    fn config(dir: &TempDir, listen: SocketAddr) -> Config {
+        let mut config = Config::new(dir.path().join("core"));
+        config.listen = listen;
+        config.test_provider = true;
+        config
     }
 
     pub fn url(&self) -> url::Url {
@@ -104,38 +72,40 @@ impl TestCore {
     }
 
     pub fn state(&self) -> &AppState {
-        &self.running.as_ref().expect("the core is running").state
+        self.running.as_ref().expect("the core is running").state()
     }
 
     /// Stops the core: no more connections, the database closed.
     pub async fn stop(&mut self) {
         let running = self.running.take().expect("the core is running");
-        let _ = running.stop.send(());
-        running.task.await.unwrap();
-        running.state.db.close().await;
-        *self.auth.lock().unwrap() = None;
+        running.shutdown().await.unwrap();
     }
 
     /// Starts the core again on the same data folder and port.
     pub async fn restart(&mut self) {
-        let mut tries = 0;
-        let listener = loop {
-            match tokio::net::TcpListener::bind(self.addr).await {
-                Ok(listener) => break listener,
-                Err(error) if tries < 50 => {
-                    tries += 1;
-                    eprintln!("rebinding {}: {error}", self.addr);
+        for attempt in 0.. {
+            match brevdue_core::start(Self::config(&self.dir, self.addr)).await {
+                Ok(running) => {
+                    self.running = Some(running);
+                    return;
+                }
+                Err(error) if attempt < 50 => {
+                    eprintln!("restarting on {}: {error}", self.addr);
                     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
                 }
-                Err(error) => panic!("cannot rebind {}: {error}", self.addr),
+                Err(error) => panic!("cannot restart on {}: {error}", self.addr),
             }
-        };
-        self.run(listener).await;
+        }
     }
 
-    /// A token of the core's own for `person`, as the tests' back door to the API.
+    /// An access token of the core for `person`, as the tests' own way into the API.
     pub async fn token(&self, person: &str) -> String {
-        self.state().auth.issue(person).await.unwrap()
+        self.state()
+            .auth
+            .issue_person_tokens("brevdue-cli", person)
+            .await
+            .unwrap()
+            .access_token
     }
 
     /// Routes a MeMo from the municipality's sender system.
@@ -153,6 +123,21 @@ impl TestCore {
             .fetch_one(&self.state().db)
             .await
             .unwrap()
+    }
+
+    /// Whether `access` is accepted by the core (asked at `/oauth/userinfo`).
+    pub async fn access_is_live(&self, access: &str) -> bool {
+        let response = reqwest::Client::new()
+            .get(format!("http://{}/oauth/userinfo", self.addr))
+            .bearer_auth(access)
+            .send()
+            .await
+            .unwrap();
+        match response.status().as_u16() {
+            200 => true,
+            401 => false,
+            other => panic!("userinfo answered {other}"),
+        }
     }
 }
 
@@ -242,4 +227,45 @@ pub fn letter(cpr: &str, label: &str, text: &str, due: Option<DateTime<Utc>>) ->
         }],
     };
     brevdue_memo::to_vec(&message, &mut contents).unwrap()
+}
+
+impl TestCore {
+    /// Files under `dir` holding any access or refresh token the core ever issued (it keeps
+    /// their SHA-256 hashes): every 43-character base64url run in every file is hashed and
+    /// looked up.
+    pub async fn files_with_tokens(&self, dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+        use sha2::{Digest, Sha256};
+        let hashes: Vec<(String,)> = sqlx::query_as(
+            "SELECT token_hash FROM auth_access_tokens UNION SELECT token_hash FROM auth_refresh_tokens",
+        )
+        .fetch_all(&self.state().db)
+        .await
+        .unwrap();
+        assert!(!hashes.is_empty(), "the core issued no tokens");
+        let hashes: std::collections::HashSet<String> = hashes.into_iter().map(|(h,)| h).collect();
+        let is_b64 = |b: &u8| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_';
+        let mut found = Vec::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let bytes = std::fs::read(&path).unwrap();
+                let hit = bytes
+                    .split(|b| !is_b64(b))
+                    .filter(|run| run.len() >= 43)
+                    .any(|run| {
+                        run.windows(43)
+                            .any(|w| hashes.contains(&hex::encode(Sha256::digest(w))))
+                    });
+                if hit {
+                    found.push(path);
+                }
+            }
+        }
+        found
+    }
 }

@@ -2,7 +2,6 @@
 
 pub mod core;
 pub mod keyring;
-pub mod oauth;
 
 /// What `secret-tool` finds for Brevdue's entry with this user name, if anything.
 pub fn secret_tool_lookup(user: &str) -> Option<String> {

@@ -147,7 +147,14 @@ pub(crate) async fn create_folder(
             "the access does not allow new folders",
         ));
     }
-    Ok(client.create_folder(&mailbox.id, name).await?.into())
+    let id = client.create_folder(&mailbox.id, name).await?;
+    client
+        .folders(&mailbox.id)
+        .await?
+        .into_iter()
+        .find(|f| f.id == id)
+        .map(Folder::from)
+        .ok_or_else(|| CommandError::new(ErrorCode::Server, "the new folder is not listed"))
 }
 
 #[cfg(test)]
@@ -178,7 +185,7 @@ mod tests {
 
     #[test]
     fn own_then_companies_then_read_access() {
-        let mut list = vec![
+        let mut list = [
             mailbox("karen", OwnerType::Citizen, AccessType::PartyRepresentative),
             mailbox("vvs", OwnerType::Organisation, AccessType::Owner),
             mailbox(

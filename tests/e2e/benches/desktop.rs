@@ -235,6 +235,7 @@ fn tree_memory(root: u32) -> (u64, u64, usize) {
     let mut pss = 0;
     let mut rss = 0;
     for pid in &pids {
+        let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
         let rollup =
             std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
         for line in rollup.lines() {
@@ -246,6 +247,11 @@ fn tree_memory(root: u32) -> (u64, u64, usize) {
             };
             if line.starts_with("Pss:") {
                 pss += kb(line);
+                println!(
+                    "  {:>16}: PSS {:.1} MB",
+                    name.trim(),
+                    kb(line) as f64 / 1024.0
+                );
             } else if line.starts_with("Rss:") {
                 rss += kb(line);
             }

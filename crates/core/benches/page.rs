@@ -39,7 +39,7 @@ async fn main() {
         .send()
         .await
         .expect("post");
-    assert_eq!(r.status(), 201);
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap_or_default());
 
     let fill = Instant::now();
     let mut tx = db.begin().await.expect("tx");
@@ -119,6 +119,8 @@ async fn main() {
         ("free text", "any=brev&size=50&page=".to_string()),
     ];
     for (i, (name, query)) in scenarios.iter().enumerate() {
+        // Free text over a word every message holds is the slow case: fewer requests.
+        let requests = if i == 3 { requests.min(200) } else { requests };
         let mut latencies = Vec::with_capacity(requests);
         let mut rng = rand::rng();
         for r in 0..requests {

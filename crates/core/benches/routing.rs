@@ -47,7 +47,7 @@ async fn main() {
             .send()
             .await
             .expect("post");
-        assert_eq!(r.status(), 201);
+        assert_eq!(r.status(), 201, "{}", r.text().await.unwrap_or_default());
     }
     let queue = std::sync::Arc::new(std::sync::Mutex::new(memos.to_vec()));
     let start = Instant::now();

@@ -6,7 +6,6 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use brevdue_api::{CreateFolder, ErrorBody, Folder, FolderType};
-use sqlx::{QueryBuilder, Sqlite};
 use uuid::Uuid;
 
 use crate::access::{self, Action};
@@ -40,13 +39,7 @@ pub(crate) async fn list(
     .bind(&grant.mailbox.id)
     .fetch_all(&mut *conn)
     .await?;
-    let mut q = QueryBuilder::<Sqlite>::new(
-        "SELECT m.folder_id, COUNT(*), COALESCE(SUM(m.read = 0), 0) FROM messages m WHERE m.mailbox_id = ",
-    );
-    q.push_bind(grant.mailbox.id.clone());
-    grant.push_message_scope(&mut q, "m");
-    q.push(" GROUP BY m.folder_id");
-    let counts: Vec<(String, i64, i64)> = q.build_query_as().fetch_all(&mut *conn).await?;
+    let counts = counts(&mut conn, &grant).await?;
     Ok(Json(
         folders
             .into_iter()
@@ -66,6 +59,26 @@ pub(crate) async fn list(
             })
             .collect(),
     ))
+}
+
+/// Visible messages and unread ones per folder, as the grant may see them, from the counts
+/// the database keeps (see the `folder_counts` migration): one row per folder, however large.
+pub(crate) async fn counts(
+    conn: &mut sqlx::SqliteConnection,
+    grant: &access::Grant,
+) -> Result<Vec<(String, i64, i64)>, sqlx::Error> {
+    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT folder_id, SUM(total), SUM(unread) FROM folder_counts \
+         WHERE mailbox_id = ? AND (sender_public = 1 OR ?) GROUP BY folder_id",
+    )
+    .bind(&grant.mailbox.id)
+    .bind(!grant.public_senders_only())
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter(|(folder, _, _)| grant.sees_folder(folder))
+        .collect())
 }
 
 /// Makes a user folder. A representative limited to some folders may use the folders they make.

@@ -210,9 +210,23 @@ pub(crate) async fn list(
     let deleted =
         mailboxes::system_folder(&mut conn, &grant.mailbox.id, FolderType::Deleted).await?;
 
-    let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM messages m");
-    push_where(&mut count, &grant, &p, &deleted);
-    let (total,): (i64,) = count.build_query_as().fetch_one(&mut *conn).await?;
+    let total = if p.any.is_none() && p.read.is_none() && p.flagged.is_none() {
+        // Whole folders: the kept counts, one row per folder.
+        crate::folders::counts(&mut conn, &grant)
+            .await?
+            .iter()
+            .filter(|(f, _, _)| match &p.folder_id {
+                Some(wanted) => f == wanted,
+                None => *f != deleted,
+            })
+            .map(|(_, total, _)| *total)
+            .sum()
+    } else {
+        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM messages m");
+        push_where(&mut count, &grant, &p, &deleted);
+        let (total,): (i64,) = count.build_query_as().fetch_one(&mut *conn).await?;
+        total
+    };
 
     let mut select = QueryBuilder::<Sqlite>::new(format!("SELECT {COLUMNS} FROM messages m"));
     push_where(&mut select, &grant, &p, &deleted);

@@ -31,7 +31,7 @@ use sha2::{Digest, Sha256};
 use url::Url;
 
 const KAREN: &str = "person-karen";
-const KAREN_CPR: &str = "0101701234";
+const KAREN_CPR: &str = "3102701234";
 const EVIL: &str = "person-evil";
 const EVIL_NAME: &str = "<script>alert('x')</script> & Søn";
 const EVIL_DESCRIPTION: &str = "\"><img src=x onerror=alert(1)>";

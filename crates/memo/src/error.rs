@@ -11,6 +11,23 @@ pub struct Position {
     pub offset: u64,
 }
 
+impl Position {
+    /// The position after `bytes` of UTF-8 text that start here.
+    pub(crate) fn advanced(mut self, bytes: &[u8]) -> Self {
+        for b in bytes {
+            if *b == b'\n' {
+                self.line += 1;
+                self.column = 1;
+            } else if b & 0xC0 != 0x80 {
+                // Columns count characters: bytes that do not continue a UTF-8 sequence.
+                self.column += 1;
+            }
+        }
+        self.offset += bytes.len() as u64;
+        self
+    }
+}
+
 impl fmt::Display for Position {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "line {}, column {}", self.line, self.column)

@@ -995,7 +995,7 @@ impl<R: Read> Reader<'_, R> {
     fn content(&mut self, e: &Element, id: FileId, meta: FileMeta<'_>) -> Result<(u64, String)> {
         let filename = meta.filename.to_owned();
         self.sink_call(&filename, e.pos, |s| s.begin(id, meta))?;
-        let mut decoder = b64::Decoder::new();
+        let mut decoder = b64::Decoder::locating();
         let mut hasher = Sha256::new();
         let mut size = 0u64;
         let sink = &mut *self.sink;
@@ -1005,8 +1005,7 @@ impl<R: Read> Reader<'_, R> {
             reason,
         };
         while depth > 0 {
-            let at = self.p.position();
-            let event = self.p.next(&mut |chunk| {
+            let event = self.p.next_at(&mut |at, chunk| {
                 if depth > 1 {
                     return Ok(());
                 }
@@ -1017,7 +1016,14 @@ impl<R: Read> Reader<'_, R> {
                         sink.write(bytes)
                     })
                     .map_err(|err| match err {
-                        b64::DecodeError::Invalid(reason) => Error::at(base64_error(reason), at),
+                        b64::DecodeError::Invalid(reason) => {
+                            // The character at fault, else the start of its chunk.
+                            let at = match decoder.error_index() {
+                                Some(i) => at.advanced(&chunk[..i]),
+                                None => at,
+                            };
+                            Error::at(base64_error(reason), at)
+                        }
                         b64::DecodeError::Sink(source) => Error::at(
                             ErrorKind::Sink {
                                 filename: filename.clone(),
@@ -1041,7 +1047,8 @@ impl<R: Read> Reader<'_, R> {
                 sink.write(bytes)
             })
             .map_err(|err| match err {
-                b64::DecodeError::Invalid(reason) => Error::at(base64_error(reason), e.pos),
+                // Something about the end of the text: the end tag.
+                b64::DecodeError::Invalid(reason) => Error::at(base64_error(reason), at),
                 b64::DecodeError::Sink(source) => Error::at(
                     ErrorKind::Sink {
                         filename: filename.clone(),

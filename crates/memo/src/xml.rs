@@ -416,6 +416,8 @@ impl<R: Read> Tracked<R> {
         let head = self
             .peek(40)
             .map_err(|e| Error::at(ErrorKind::Io(e), pos))?;
+        // `peek` may return more than asked for: a reference is short, so look no further.
+        let head = &head[..head.len().min(40)];
         let Some(semi) = memchr::memchr(b';', head) else {
             return Err(Error::at(
                 ErrorKind::Syntax("an & is not followed by a reference ending in ;".into()),
@@ -431,7 +433,15 @@ impl<R: Read> Tracked<R> {
             "quot" => '"',
             n if n.starts_with("#x") || n.starts_with("#X") => char_ref(&n[2..], 16, pos)?,
             n if n.starts_with('#') => char_ref(&n[1..], 10, pos)?,
-            _ => return Err(Error::at(ErrorKind::Entity(name), pos)),
+            n if !n.is_empty() && n.chars().all(|c| c.is_alphanumeric() || "_-.:".contains(c)) => {
+                return Err(Error::at(ErrorKind::Entity(name), pos));
+            }
+            _ => {
+                return Err(Error::at(
+                    ErrorKind::Syntax("an & is not followed by a reference ending in ;".into()),
+                    pos,
+                ));
+            }
         };
         self.consume(semi + 1);
         let mut utf8 = [0u8; 4];

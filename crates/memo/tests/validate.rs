@@ -184,7 +184,7 @@ const INVALID: &[(&str, &[&str])] = &[
     ),
     (
         "invalid_domain_cvr_number.xml",
-        &["18:9: grd:cvrNumber \"DK29190925\" is not a CVR number: it must be 8 digits"],
+        &["18:9: grd:cvrNumber \"DK11223344\" is not a CVR number: it must be 8 digits"],
     ),
     (
         "invalid_domain_cvr_sender.xml",

@@ -77,10 +77,10 @@ mod tests {
         let info = UserInfo {
             sub: "p".into(),
             name: "n".into(),
-            cpr: "0101701234".into(),
+            cpr: "3102701234".into(),
         };
         let json = serde_json::to_value(&info).unwrap();
-        assert_eq!(json[CPR_CLAIM], "0101701234");
-        assert!(!format!("{info:?}").contains("0101701234"));
+        assert_eq!(json[CPR_CLAIM], "3102701234");
+        assert!(!format!("{info:?}").contains("3102701234"));
     }
 }

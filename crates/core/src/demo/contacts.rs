@@ -713,31 +713,6 @@ fn koeretoej() -> ContactStructure {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn group_paths_follow_parents() {
-        let k = kommune();
-        assert_eq!(
-            k.group_path("pas-koerekort").as_deref(),
-            Some("Borgerservice/Pas og kørekort")
-        );
-        assert_eq!(k.group_path("nope"), None);
-    }
-
-    #[test]
-    fn a_parent_loop_has_no_path() {
-        let s = ContactStructure {
-            authority_id: "x",
-            groups: vec![group("a", Some("b"), "A"), group("b", Some("a"), "B")],
-            points: vec![],
-        };
-        assert_eq!(s.group_path("a"), None);
-    }
-}
-
 impl ContactStructure {
     /// The structure as a contact structure file (the CSV format of
     /// `crate::contacts::csv_import`), the way an authority would upload it.
@@ -816,5 +791,30 @@ impl ContactStructure {
             out.push('\n');
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn group_paths_follow_parents() {
+        let k = kommune();
+        assert_eq!(
+            k.group_path("pas-koerekort").as_deref(),
+            Some("Borgerservice/Pas og kørekort")
+        );
+        assert_eq!(k.group_path("nope"), None);
+    }
+
+    #[test]
+    fn a_parent_loop_has_no_path() {
+        let s = ContactStructure {
+            authority_id: "x",
+            groups: vec![group("a", Some("b"), "A"), group("b", Some("a"), "B")],
+            points: vec![],
+        };
+        assert_eq!(s.group_path("a"), None);
     }
 }

@@ -590,6 +590,7 @@ async fn every_endpoint_as_every_caller() {
             let resp = call.send().await.unwrap();
             let got = resp.status().as_u16();
             let body: Value = resp.json().await.unwrap_or(Value::Null);
+            w.assert_counts_consistent().await;
             if got != want {
                 failures.push(format!(
                     "{name} as {who:?}: expected {want}, got {got} {body}"

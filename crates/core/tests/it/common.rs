@@ -332,6 +332,28 @@ impl World {
         n
     }
 
+    /// Checks that the folder counts the database keeps match the messages it holds.
+    pub async fn assert_counts_consistent(&self) {
+        let kept: Vec<(String, String, i64, i64, i64)> = sqlx::query_as(
+            "SELECT mailbox_id, folder_id, sender_public, total, unread FROM folder_counts \
+             WHERE total <> 0 OR unread <> 0 ORDER BY 1, 2, 3",
+        )
+        .fetch_all(self.db())
+        .await
+        .unwrap();
+        let counted: Vec<(String, String, i64, i64, i64)> = sqlx::query_as(
+            "SELECT mailbox_id, folder_id, sender_public, COUNT(*), SUM(read = 0) FROM messages \
+             WHERE visible = 1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+        )
+        .fetch_all(self.db())
+        .await
+        .unwrap();
+        assert_eq!(
+            kept, counted,
+            "kept folder counts drifted from the messages"
+        );
+    }
+
     /// Files in the data folder's `tmp/` (leftovers of a request).
     pub fn tmp_files(&self) -> usize {
         std::fs::read_dir(self.dir.path().join("data/tmp"))

@@ -249,6 +249,7 @@ async fn patch_needs_the_current_version() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    w.assert_counts_consistent().await;
 }
 
 #[tokio::test]
@@ -311,6 +312,7 @@ async fn delete_moves_to_deleted_and_from_there_purges() {
     );
     assert_eq!(w.count("messages").await, 1);
     assert_eq!(w.count("message_tombstones").await, 1);
+    w.assert_counts_consistent().await;
 }
 
 #[tokio::test]

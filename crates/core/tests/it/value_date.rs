@@ -167,6 +167,7 @@ async fn concurrent_releases_release_each_message_exactly_once() {
             .unwrap(),
         0
     );
+    w.assert_counts_consistent().await;
 }
 
 #[tokio::test]
@@ -269,4 +270,5 @@ async fn a_sender_recalls_until_the_value_date_and_not_after() {
         2,
         "the recalled text is unindexed"
     );
+    w.assert_counts_consistent().await;
 }

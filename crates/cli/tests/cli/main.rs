@@ -1,0 +1,28 @@
+//! Tests of the `brevdue` binary, run as a user would run it: the real executable, real
+//! files, real exit codes. One test binary; its modules:
+//!
+//! - [`support`]: running the binary, the sample messages in `tests/data/` and the bytes
+//!   their files carry.
+//! - [`inspect`]: the JSON contract, field by field, for MeMo 1.0, 1.1 and 1.2, the default
+//!   and a prefixed namespace, a byte-order mark, standard input.
+//! - [`extract`]: decoded files land in `--out` under safe, numbered names and nowhere else;
+//!   a message broken half-way says which files were written.
+//! - [`bad_input`]: empty, truncated, not XML, random bytes, the wrong namespace, DTDs and
+//!   entities (an external one is never read), invalid base64: exit 1, an error with a
+//!   position, no panic.
+//! - [`validate`]: valid samples pass; each planted schema violation is reported on its line.
+//! - [`ics`]: the agenda as iCalendar.
+//! - [`usage`]: wrong command lines exit 2.
+//! - [`serve`]: `brevdue serve --demo` answers over HTTP and stops cleanly.
+
+// Helpers outside #[test] functions may panic too: this is a test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod bad_input;
+mod extract;
+mod ics;
+mod inspect;
+mod serve;
+mod support;
+mod usage;
+mod validate;

@@ -70,7 +70,7 @@ mod tests {
             "alert",
             "style",
             "track.example",
-            "svg",
+            "svg+xml",
             "onerror",
             "href",
             "phish",

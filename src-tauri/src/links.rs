@@ -62,7 +62,8 @@ mod tests {
             "https://x.example/a b",
             "https://x.example/\u{202e}exe",
             " https://x.example/",
-            "https:///nohost",
+            "https://",
+            "http:",
             "//x.example/",
             "",
         ] {

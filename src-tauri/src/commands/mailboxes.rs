@@ -104,7 +104,7 @@ impl From<FolderView> for Folder {
 }
 
 /// The mailbox `id`, or `not_found`.
-pub(crate) async fn known_mailbox(client: &Client, id: &str) -> CmdResult<ApiMailbox> {
+async fn known_mailbox(client: &Client, id: &str) -> CmdResult<ApiMailbox> {
     client
         .mailboxes()
         .await?
@@ -147,10 +147,14 @@ pub(crate) async fn create_folder(
             "the access does not allow new folders",
         ));
     }
-    // brevdue-client has no way to create a folder yet (the core has POST .../folders).
-    Err(CommandError::internal(
-        "creating folders is not in brevdue-client yet",
-    ))
+    let id = client.create_folder(&mailbox.id, name).await?;
+    client
+        .folders(&mailbox.id)
+        .await?
+        .into_iter()
+        .find(|f| f.id == id)
+        .map(Folder::from)
+        .ok_or_else(|| CommandError::new(ErrorCode::Server, "the new folder is not listed"))
 }
 
 #[cfg(test)]
@@ -181,7 +185,7 @@ mod tests {
 
     #[test]
     fn own_then_companies_then_read_access() {
-        let mut list = vec![
+        let mut list = [
             mailbox("karen", OwnerType::Citizen, AccessType::PartyRepresentative),
             mailbox("vvs", OwnerType::Organisation, AccessType::Owner),
             mailbox(

@@ -17,7 +17,6 @@ use crate::error::{CmdResult, CommandError, ErrorCode};
 use crate::links::web_address;
 use crate::state::Shared;
 
-use super::mailboxes::known_mailbox;
 use super::{check_id, check_text};
 
 /// The longest search text.
@@ -110,7 +109,7 @@ pub(crate) async fn list_messages(
             "limit must be 1 to {MAX_PAGE_SIZE} and offset at most {MAX_OFFSET}"
         )));
     }
-    known_mailbox(client, mailbox_id).await?;
+    // An unknown mailbox has no folders, so this also refuses a mailbox that is not the user's.
     let folder = client
         .folders(mailbox_id)
         .await?

@@ -5,7 +5,7 @@
 //! One test walks a citizen's day and saves a screenshot of each step in
 //! `target/e2e-screenshots/`:
 //! 1. the demo sign-in (the window title says Demo), signing in as Anders Holm;
-//! 2. his inbox;
+//! 2. his inbox, and a folder he makes;
 //! 3. the letter with his passport appointment, its "Det skal du gøre" box;
 //! 4. "Tilføj til kalender": the system's save dialog (a screenshot of the whole screen),
 //!    answered with the keyboard, and the .ics file it wrote;
@@ -14,8 +14,8 @@
 //!    reply button on her letter;
 //! 7. signing out and in as Jens Bak, and switching to his company's mailbox.
 //!
-//! Skipped, with a notice, only when the display tools are not installed (`scripts/e2e`
-//! installs them). Run it with `scripts/e2e`.
+//! Fails, saying what is missing, when the display tools are not installed (`scripts/setup`
+//! installs them). Run it alone with `scripts/e2e`; `scripts/test` runs it with the rest.
 
 mod support;
 
@@ -30,16 +30,7 @@ use support::{
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_citizen_reads_his_post_in_the_real_app() -> Result<()> {
-    let tools = match Tools::find() {
-        Ok(tools) => tools,
-        Err(missing) => {
-            println!(
-                "SKIPPED: the whole-system test needs {} (run scripts/e2e, which installs them)",
-                missing.join(", ")
-            );
-            return Ok(());
-        }
-    };
+    let tools = Tools::find()?;
     let app = desktop_binary()?;
     let work = tempfile::tempdir()?;
 
@@ -107,6 +98,21 @@ async fn walk(
     ensure!(!rows.is_empty(), "the inbox shows no letters");
     no_errors(c).await?;
     shots.window(c, "02-inbox").await?;
+
+    // A folder of his own: made on the server, shown in the folder list.
+    element_with_text(c, "button", "Ny mappe")
+        .await?
+        .click()
+        .await?;
+    element(c, "#new-folder-name")
+        .await?
+        .send_keys("Pas og rejser")
+        .await?;
+    element_with_text(c, "button[type=submit]", "Opret mappe")
+        .await?
+        .click()
+        .await?;
+    element_with_text(c, ".folder-list .folder-name", "Pas og rejser").await?;
 
     // 3. The letter with an appointment.
     element_with_text(c, ".mrow", "Bekræftelse af tid til pas")
@@ -254,4 +260,44 @@ async fn walk(
     no_errors(c).await?;
     shots.window(c, "07-company").await?;
     Ok(())
+}
+
+/// Without a server, the app starts its own core with the demo world in its data folder: the
+/// window says Demo, the demo sign-in lists the world's people, and signing in shows mail.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_server_the_app_runs_its_own_demo_core() -> Result<()> {
+    let tools = Tools::find()?;
+    let app = desktop_binary()?;
+    let work = tempfile::tempdir()?;
+    let display = Display::start()?;
+    let home = work.path().join("home");
+    let driver = Driver::start(&tools, &display, &home)?;
+    let shots = Screenshots::new(&display)?;
+    let data = work.path().join("app");
+    let args = vec!["--data-dir".to_owned(), data.display().to_string()];
+    let c = driver.launch(&app, &args).await?;
+    let result = async {
+        let sofie = element_with_text(&c, "button", "Log ind som Sofie Nørgaard").await?;
+        window_named(&tools, &display, "Brevdue – Demo").await?;
+        for person in ["Anders Holm", "Karen Holm", "Jens Bak"] {
+            element_with_text(&c, "button", &format!("Log ind som {person}")).await?;
+        }
+        ensure!(
+            data.join("demo/core/brevdue.sqlite3").is_file(),
+            "the demo core keeps no data in the app's data folder"
+        );
+        sofie.click().await?;
+        element(&c, "[data-testid=message-list] .mrow").await?;
+        no_errors(&c).await?;
+        shots.window(&c, "10-embedded-demo").await?;
+        Ok(())
+    }
+    .await;
+    if result.is_err() {
+        let _ = shots.window(&c, "10-embedded-demo-failed").await;
+        let log = std::fs::read_to_string(home.join("tauri-driver.log")).unwrap_or_default();
+        println!("--- the app's log ---\n{log}");
+    }
+    let _ = c.close().await;
+    result
 }

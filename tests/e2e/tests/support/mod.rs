@@ -14,14 +14,14 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use fantoccini::{Client, ClientBuilder, Locator};
 
-/// The programs the test needs; `None` (with what is missing) when one is not installed.
+/// The programs the test needs; an error naming each one that is not installed.
 pub(crate) struct Tools {
     pub(crate) tauri_driver: PathBuf,
     pub(crate) xdotool: PathBuf,
 }
 
 impl Tools {
-    pub(crate) fn find() -> Result<Tools, Vec<&'static str>> {
+    pub(crate) fn find() -> Result<Tools> {
         let mut missing = Vec::new();
         for tool in [
             "Xvfb",
@@ -48,7 +48,10 @@ impl Tools {
                 tauri_driver,
                 xdotool,
             }),
-            _ => Err(missing),
+            _ => bail!(
+                "the whole-system test needs {} (scripts/setup installs them)",
+                missing.join(", ")
+            ),
         }
     }
 }

@@ -1,0 +1,258 @@
+//! Figures of the real desktop app (release build), measured the way a user meets it:
+//!
+//! 1. **Start to interactive inbox from the local cache with 10,000 cached letters**: the time
+//!    from the `brevdue-desktop` process's start (its start time in `/proc`) to the moment the
+//!    window's letter list shows rows (polled over WebDriver every few milliseconds, so the
+//!    figure is an upper bound). The cache is made by signing in once through the app, then
+//!    adding 10,000 copies of real demo letters (their details included) to the account's
+//!    cache with `brevdue-client`'s own cache API. Several starts; each figure is printed.
+//! 2. **Idle memory of the app's process tree**: PSS and RSS summed over `brevdue-desktop`
+//!    and every process under it (WebKit's web and network processes), after the inbox has
+//!    been shown and the app has been left alone for 15 seconds.
+//!
+//! Run with `scripts/e2e-bench` (or build `ui/dist` and `cargo build --release -p
+//! brevdue-desktop`, then `cargo bench -p brevdue-e2e --bench desktop`).
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::path::Path;
+use std::time::{Duration, SystemTime};
+
+use anyhow::{Context, Result, bail, ensure};
+use brevdue_api::FolderType;
+use brevdue_client::cache::{Cache, ListQuery};
+use chrono::Utc;
+use support::{Display, Driver, Tools, desktop_binary, element, element_with_text, process_tree};
+
+/// How many letters the cache holds for the start-up figure.
+const LETTERS: usize = 10_000;
+/// How many starts are timed.
+const STARTS: usize = 5;
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let tools = Tools::find()?;
+    let app = desktop_binary()?;
+    let work = tempfile::tempdir()?;
+    let mut config = brevdue_core::Config::new(work.path().join("core"));
+    config.test_provider = true;
+    let core = brevdue_core::start(config).await?;
+    brevdue_core::demo::seed(core.state(), Utc::now()).await?;
+    let display = Display::start()?;
+    let home = work.path().join("home");
+    let driver = Driver::start(&tools, &display, &home)?;
+    let data = work.path().join("app");
+    let args = vec![
+        "--server".to_owned(),
+        core.url().to_owned(),
+        "--data-dir".to_owned(),
+        data.display().to_string(),
+    ];
+
+    // Sign in once; the first sync fills the cache with Karen's real letters.
+    let c = driver.launch(&app, &args).await?;
+    element_with_text(&c, "button", "Log ind som Karen Holm")
+        .await?
+        .click()
+        .await?;
+    element(&c, "[data-testid=message-list] .mrow").await?;
+    c.close().await?;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+
+    let (cached, inbox) = fill_cache(&data, LETTERS).await?;
+    println!("cache: {cached} letters, {inbox} in the inbox");
+
+    let ticks = clock_ticks()?;
+    let mut times = Vec::new();
+    for run in 1..=STARTS {
+        let c = driver.launch(&app, &args).await?;
+        let (pid, started) = app_process(&driver, ticks).await?;
+        let shown = wait_for_rows(&c).await?;
+        let ms = shown
+            .duration_since(started)
+            .map(|d| d.as_secs_f64() * 1000.0)
+            .unwrap_or(0.0);
+        println!("start {run}: interactive inbox after {ms:.0} ms (pid {pid})");
+        times.push(ms);
+        if run == STARTS {
+            tokio::time::sleep(Duration::from_secs(15)).await;
+            let (pss, rss, processes) = tree_memory(pid);
+            println!(
+                "idle memory of the app's process tree ({processes} processes): \
+                 PSS {:.1} MB, RSS {:.1} MB",
+                pss as f64 / 1024.0,
+                rss as f64 / 1024.0
+            );
+        }
+        c.close().await?;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "start to interactive inbox with {cached} cached letters: median {:.0} ms, best {:.0} ms, \
+         worst {:.0} ms ({STARTS} starts)",
+        times[times.len() / 2],
+        times[0],
+        times[times.len() - 1]
+    );
+    drop(driver);
+    core.shutdown().await?;
+    Ok(())
+}
+
+/// Adds copies of the inbox's letters to the one account's cache under `data` until the
+/// mailbox holds `letters`; returns how many the cache holds in all and in the inbox.
+async fn fill_cache(data: &Path, letters: usize) -> Result<(u64, u64)> {
+    let accounts = data.join("client/accounts");
+    let dirs: Vec<_> = std::fs::read_dir(&accounts)
+        .with_context(|| format!("no {}", accounts.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    ensure!(
+        dirs.len() == 1,
+        "expected one account's cache, found {dirs:?}"
+    );
+    let cache = Cache::open(&dirs[0]).await?;
+    let mailbox = cache
+        .mailboxes()
+        .await?
+        .into_iter()
+        .find(|m| m.access.access_type == brevdue_api::AccessType::Owner)
+        .context("no own mailbox")?;
+    let inbox = cache
+        .system_folder(&mailbox.id, FolderType::Inbox)
+        .await?
+        .context("no inbox")?;
+    let mut templates = Vec::new();
+    for item in cache
+        .list_messages(&ListQuery {
+            mailbox_id: mailbox.id.clone(),
+            folder_id: Some(inbox.clone()),
+            size: 100,
+            ..ListQuery::default()
+        })
+        .await?
+    {
+        if let Some(detail) = cache.message(&item.id).await?.and_then(|m| m.detail) {
+            templates.push(detail);
+        }
+    }
+    ensure!(!templates.is_empty(), "the first sync cached no letters");
+    let now = Utc::now();
+    for i in templates.len()..letters {
+        let mut copy = templates[i % templates.len()].clone();
+        let uuid = uuid::Uuid::new_v4();
+        copy.summary.id = format!("bench-{i:05}");
+        copy.summary.message_uuid = uuid.to_string();
+        copy.memo.message_uuid = uuid;
+        copy.summary.label = format!("{} ({i})", copy.summary.label);
+        copy.summary.received_date_time = now - chrono::Duration::minutes(i as i64 * 7);
+        copy.summary.read = i % 4 != 0;
+        cache.put_detail(&copy, "").await?;
+    }
+    let folders = cache.folders(&mailbox.id).await?;
+    let total: u64 = folders.iter().map(|f| f.total_count).sum();
+    let in_inbox = folders
+        .iter()
+        .find(|f| f.id == inbox)
+        .map_or(0, |f| f.total_count);
+    cache.close().await;
+    Ok((total, in_inbox))
+}
+
+/// Clock ticks per second of `/proc/<pid>/stat`.
+fn clock_ticks() -> Result<u64> {
+    let out = std::process::Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()?;
+    Ok(String::from_utf8_lossy(&out.stdout).trim().parse()?)
+}
+
+/// The app's process id and when it started.
+async fn app_process(driver: &Driver, ticks: u64) -> Result<(u32, SystemTime)> {
+    for _ in 0..100 {
+        for pid in process_tree(driver.pid()) {
+            let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+            if comm.trim() == "brevdue-desktop" {
+                return Ok((pid, start_time(pid, ticks)?));
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    bail!("no brevdue-desktop process under tauri-driver")
+}
+
+/// When process `pid` started, from its start time in clock ticks after boot.
+fn start_time(pid: u32, ticks: u64) -> Result<SystemTime> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let after = &stat[stat.rfind(')').context("odd /proc stat")? + 2..];
+    let start_ticks: u64 = after
+        .split_whitespace()
+        .nth(19)
+        .context("no start time")?
+        .parse()?;
+    let boot: u64 = std::fs::read_to_string("/proc/stat")?
+        .lines()
+        .find_map(|l| l.strip_prefix("btime "))
+        .context("no boot time")?
+        .trim()
+        .parse()?;
+    let since_epoch =
+        Duration::from_secs(boot) + Duration::from_secs_f64(start_ticks as f64 / ticks as f64);
+    Ok(SystemTime::UNIX_EPOCH + since_epoch)
+}
+
+/// Polls the window until the letter list shows rows; when it did.
+async fn wait_for_rows(c: &fantoccini::Client) -> Result<SystemTime> {
+    let end = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let rows = c
+            .execute(
+                "return document.querySelectorAll('[data-testid=message-list] .mrow .mrow-subject').length;",
+                vec![],
+            )
+            .await;
+        if let Ok(n) = rows
+            && n.as_u64().unwrap_or(0) > 0
+        {
+            return Ok(SystemTime::now());
+        }
+        if std::time::Instant::now() > end {
+            bail!("the inbox never showed");
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+/// PSS and RSS in kB summed over `root` and its descendants, and how many processes.
+fn tree_memory(root: u32) -> (u64, u64, usize) {
+    let pids = process_tree(root);
+    let mut pss = 0;
+    let mut rss = 0;
+    for pid in &pids {
+        let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+        let rollup =
+            std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
+        for line in rollup.lines() {
+            let kb = |l: &str| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|v| v.parse::<u64>().ok())
+                    .unwrap_or(0)
+            };
+            if line.starts_with("Pss:") {
+                pss += kb(line);
+                println!(
+                    "  {:>16}: PSS {:.1} MB",
+                    name.trim(),
+                    kb(line) as f64 / 1024.0
+                );
+            } else if line.starts_with("Rss:") {
+                rss += kb(line);
+            }
+        }
+    }
+    (pss, rss, pids.len())
+}

@@ -16,25 +16,9 @@ use super::session::Session;
 pub(crate) struct AppInfo {
     version: &'static str,
     demo: bool,
-    demo_description: Option<&'static str>,
     server_url: String,
     session: Option<Session>,
     language: Language,
-}
-
-/// What the demo world holds, for the line under the "Demo" marker.
-fn demo_description(language: Language) -> &'static str {
-    match language {
-        Language::Da => {
-            "Demoverdenen er opdigtet: fire borgere, to virksomheder og et års breve fra \
-             kommune, sygehus og andre myndigheder. Intet her er ægte post."
-        }
-        Language::En => {
-            "The demo world is made up: four citizens, two companies and a year of letters \
-             from the municipality, the hospital and other authorities. Nothing here is real \
-             post."
-        }
-    }
 }
 
 #[tauri::command]
@@ -49,7 +33,6 @@ pub(crate) async fn app_info(state: State<'_, Shared>) -> CmdResult<AppInfo> {
     Ok(AppInfo {
         version: env!("CARGO_PKG_VERSION"),
         demo: backend.demo,
-        demo_description: backend.demo.then(|| demo_description(language)),
         server_url: backend.server.to_string(),
         session,
         language,

@@ -359,8 +359,6 @@ export interface Session {
 export interface AppInfo {
   version: string;
   demo: boolean;
-  /** One line on what the demo world contains, when `demo`. */
-  demoDescription?: string | null;
   serverUrl: string;
   session: Session | null;
   language: Language;

@@ -90,7 +90,7 @@ describe('Brevdue in the browser', { concurrency: false }, () => {
     const { page, context, errors } = await openApp(browser, server.url, { config: { signedInAs: null } });
     await page.getByRole('heading', { name: 'Log ind' }).waitFor();
     assert.equal(await page.locator('.demo-badge').textContent(), 'Demo');
-    assert.match((await page.locator('.demo-line').textContent()) ?? '', /opdigtede/);
+    assert.match((await page.locator('.demo-line').textContent()) ?? '', /Alt er opdigtet/);
     const identities = await page.locator('.identity-name').allTextContents();
     assert.deepEqual(identities, ['Jens Hansen', 'Karen Hansen', 'Sofie Nielsen']);
     await screenshot(page, '01-sign-in');

@@ -16,7 +16,7 @@ export const da = {
 
   'demo.marker': 'Demo',
   'demo.line':
-    'Du ser en demo-verden. Alle personer, virksomheder, myndigheder og breve her er opdigtede.',
+    'Du ser en demo-verden: fire borgere, to virksomheder og et års breve fra myndigheder. Alt er opdigtet, intet er ægte post.',
 
   'lang.label': 'Sprog',
   'lang.da': 'Dansk',

@@ -15,7 +15,7 @@ export const en: Translation = {
 
   'demo.marker': 'Demo',
   'demo.line':
-    'You are looking at a demo world. Every person, company, authority and letter here is made up.',
+    'You are looking at a demo world: four citizens, two companies and a year of letters from authorities. All of it is made up; none of it is real post.',
 
   'lang.label': 'Language',
   'lang.da': 'Dansk',

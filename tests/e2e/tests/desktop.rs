@@ -64,6 +64,16 @@ async fn a_citizen_reads_his_post_in_the_real_app() -> Result<()> {
     result
 }
 
+/// Closes every notice with its close button, and checks that they are gone.
+async fn close_notices(c: &fantoccini::Client) -> Result<()> {
+    for button in c.find_all(Locator::Css(".toast .toast-close")).await? {
+        button.click().await?;
+    }
+    let left = c.find_all(Locator::Css(".toast")).await?.len();
+    ensure!(left == 0, "{left} notices are still shown after closing them");
+    Ok(())
+}
+
 /// Fails when the window shows an error notice (the UI turns every failed command into one).
 async fn no_errors(c: &fantoccini::Client) -> Result<()> {
     let errors = c.find_all(Locator::Css(".toast-error")).await?;
@@ -113,6 +123,7 @@ async fn walk(
         .click()
         .await?;
     element_with_text(c, ".folder-list .folder-name", "Pas og rejser").await?;
+    close_notices(c).await?;
 
     // 3. The letter with an appointment.
     element_with_text(c, ".mrow", "Bekræftelse af tid til pas")
@@ -184,6 +195,7 @@ async fn walk(
     );
     no_errors(c).await?;
     shots.window(c, "04-ics-saved").await?;
+    close_notices(c).await?;
 
     // 5. The agenda.
     element_with_text(c, ".agenda-nav button", "Agenda")

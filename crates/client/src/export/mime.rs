@@ -291,11 +291,11 @@ fn filename_parameter(name: &str) -> String {
             encoded.push_str(&format!("%{byte:02X}"));
         }
     }
-    // Pieces of at most 60 characters, never splitting a %XX.
+    // Pieces of at most 50 characters (a line stays within 78), never splitting a %XX.
     let mut pieces = Vec::new();
     let mut rest = encoded.as_str();
     while !rest.is_empty() {
-        let mut end = rest.len().min(60);
+        let mut end = rest.len().min(50);
         if let Some(percent) = rest[..end].rfind('%')
             && percent + 3 > end
         {

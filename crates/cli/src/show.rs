@@ -51,8 +51,10 @@ pub(crate) fn run(args: ShowArgs) -> Result<Outcome, Failure> {
                 lines.push(String::new());
                 lines.extend(note.lines().map(p));
             }
-            lines.push(String::new());
-            lines.push("Documents:".to_owned());
+            if !memo.documents.is_empty() {
+                lines.push(String::new());
+                lines.push("Documents:".to_owned());
+            }
             for (d, document) in memo.documents.iter().enumerate() {
                 lines.push(format!(
                     "  {d}. {} ({:?})",

@@ -138,3 +138,78 @@ fn login_sync_list_show_and_agenda_match_the_core() {
     assert!(run.stdout.contains("Signed out"), "{run:#?}");
     core.brevdue(&["list"]).expect_code(1);
 }
+
+/// Without a browser the sign-in address is printed; a browser elsewhere (here: the test, as
+/// the demo login page's form would) completes it through the loopback redirect.
+#[test]
+fn login_prints_the_address_and_the_loopback_redirect_completes_it() {
+    in_private_keyring!(login_prints_the_address_and_the_loopback_redirect_completes_it);
+    use std::io::{BufRead, BufReader};
+    let core = DemoCore::start();
+    let mut child = core
+        .command(&["login", "--no-browser", "--timeout", "60"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read standard error to its end in a thread (the command must not write into a closed
+    // pipe), handing over the address when it comes.
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut all = String::new();
+        for line in stderr.lines() {
+            let line = line.unwrap();
+            if line.trim().starts_with("http://") {
+                tx.send(line.trim().to_owned()).unwrap();
+            }
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
+    let address = rx
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("the sign-in address is printed");
+    let url = url::Url::parse(&address).unwrap();
+    assert_eq!(url.path(), "/oauth/authorize");
+    let mut form: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+    assert!(
+        form.iter()
+            .any(|(k, v)| k == "code_challenge_method" && v == "S256")
+    );
+    assert!(
+        form.iter()
+            .any(|(k, v)| k == "client_id" && v == "brevdue-cli")
+    );
+    form.push(("login_hint".into(), crate::world::KAREN.into()));
+    let page = core.runtime.block_on(async {
+        let mut endpoint = url.clone();
+        endpoint.set_query(None);
+        // Posting the login page's form; the redirect to the loopback port is followed as a
+        // browser would.
+        let response = reqwest::Client::new()
+            .post(endpoint)
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success(), "{}", response.status());
+        assert!(response.url().host_str() == Some("127.0.0.1"));
+        response.text().await.unwrap()
+    });
+    assert!(!page.is_empty());
+    let out = child.wait_with_output().unwrap();
+    let stderr = reader.join().unwrap();
+    assert!(out.status.success(), "{out:?} {stderr}");
+    assert!(
+        stderr.contains("ssh -L"),
+        "how to reach the port from elsewhere: {stderr}"
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("Signed in") && stdout.contains("Karen Holm"),
+        "{stdout}"
+    );
+    core.brevdue(&["sync"]).expect_code(0);
+}

@@ -206,19 +206,19 @@ fn an_export_killed_half_way_resumes_without_duplicates() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        // Kill it once the first messages are in place.
+        // Kill it once the first messages are in place and the next one is being written:
+        // part of it is in the mbox past the recorded length, or in the Maildir's tmp/.
         let deadline = Instant::now() + Duration::from_secs(120);
         loop {
-            let written = exported_lines(&dir);
-            if written >= 3 {
+            if exported_lines(&dir) >= 3 && mid_write(&dir, format) {
                 break;
             }
             assert!(
                 child.try_wait().unwrap().is_none(),
-                "{format}: it ended too soon"
+                "{format}: never caught mid-write"
             );
             assert!(Instant::now() < deadline, "{format}: no progress");
-            std::thread::sleep(Duration::from_millis(2));
+            std::thread::yield_now();
         }
         child.kill().unwrap(); // SIGKILL
         let status = child.wait().unwrap();
@@ -239,6 +239,35 @@ fn an_export_killed_half_way_resumes_without_duplicates() {
         check_mail(format, &dir, &truth);
         let report = export(&core, &dir, format);
         assert_eq!(report["written"], 0, "{format}: {report}");
+    }
+}
+
+/// Whether a message is being written: bytes past the recorded end of an mbox, or a file in
+/// a Maildir's `tmp/`.
+fn mid_write(dir: &Path, format: &str) -> bool {
+    let Ok(record) = std::fs::read_to_string(dir.join(brevdue_client::export::STATE_FILE)) else {
+        return false;
+    };
+    let lines: Vec<Value> = record
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let Some(name) = lines
+        .iter()
+        .find(|l| l["kind"] == "mailbox")
+        .and_then(|l| l["name"].as_str())
+    else {
+        return false;
+    };
+    if format == "mbox" {
+        let recorded = lines
+            .iter()
+            .filter_map(|l| l["mboxEnd"].as_u64())
+            .max()
+            .unwrap_or(0);
+        std::fs::metadata(dir.join(name)).is_ok_and(|m| m.len() > recorded)
+    } else {
+        std::fs::read_dir(dir.join(name).join("tmp")).is_ok_and(|mut d| d.next().is_some())
     }
 }
 

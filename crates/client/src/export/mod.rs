@@ -347,3 +347,28 @@ fn stopped(error: tokio::task::JoinError) -> ClientError {
 pub fn has_record(dir: &Path) -> bool {
     dir.join(STATE_FILE).is_file()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The desktop app runs the export in a task of its own: the future must be `Send`.
+    #[test]
+    fn the_export_can_run_in_a_spawned_task() {
+        fn is_send<T: Send>(_: &T) {}
+        fn check(client: &Client, options: &ExportOptions) {
+            let mut progress = |_: ExportProgress| {};
+            let future = client.export(options, &mut progress);
+            is_send(&future);
+        }
+        let _ = check;
+    }
+
+    #[test]
+    fn short_hashes_are_fixed_and_hex() {
+        assert_eq!(short_hash("a"), short_hash("a"));
+        assert_ne!(short_hash("a"), short_hash("b"));
+        assert_eq!(short_hash("../x").len(), 16);
+        assert!(short_hash("../x").bytes().all(|b| b.is_ascii_hexdigit()));
+    }
+}

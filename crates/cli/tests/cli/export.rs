@@ -186,7 +186,7 @@ fn export_to_each_format_is_complete_byte_identical_and_incremental() {
 fn an_export_killed_half_way_resumes_without_duplicates() {
     in_private_keyring!(an_export_killed_half_way_resumes_without_duplicates);
     let core = DemoCore::start();
-    core.deliver_many(60, 768 * 1024);
+    core.deliver_many(30, 512 * 1024);
     core.sign_in_and_sync();
     let truth = core.truth();
     let out = tempfile::tempdir().unwrap();

@@ -63,6 +63,9 @@ pub(crate) fn run(args: ListArgs) -> Result<Outcome, Failure> {
         }
         messages.sort_by(|a, b| b.received.cmp(&a.received).then(a.id.cmp(&b.id)));
         messages.truncate(args.limit);
+        if messages.is_empty() && client.mailboxes().await.is_ok_and(|m| m.is_empty()) {
+            eprintln!("Nothing in the cache yet: run `brevdue sync`.");
+        }
         if args.json {
             let json = serde_json::to_string_pretty(&messages).map_err(anyhow::Error::from)?;
             output::print(&format!("{json}\n"))?;

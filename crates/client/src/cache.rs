@@ -427,6 +427,28 @@ impl Cache {
         rows.iter().map(list_item).collect()
     }
 
+    /// Every message of `mailbox_id` received at or after `since`, oldest first, in every
+    /// folder but DELETED (what an export takes).
+    pub async fn messages_since(
+        &self,
+        mailbox_id: &str,
+        since: Option<DateTime<Utc>>,
+    ) -> Result<Vec<MessageListItem>> {
+        let sql = format!(
+            "SELECT {LIST_COLUMNS} FROM messages m WHERE m.mailbox_id = ?2 \
+             AND m.folder_id <> '' AND m.folder_id NOT IN (SELECT id FROM folders \
+             WHERE mailbox_id = ?2 AND folder_type = 'DELETED') AND m.received >= ?3 \
+             ORDER BY m.received, m.rowid"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(Utc::now().timestamp_millis())
+            .bind(mailbox_id)
+            .bind(since.map_or(i64::MIN, |t| t.timestamp_millis()))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(list_item).collect()
+    }
+
     /// One message, if cached.
     pub async fn message(&self, id: &str) -> Result<Option<CachedMessage>> {
         let sql = format!("SELECT {LIST_COLUMNS}, m.detail_json FROM messages m WHERE m.id = ?2");

@@ -186,6 +186,22 @@ impl Client {
             .join(&hex::encode(digest)[..24])
     }
 
+    /// The accounts signed in with a data folder, the most recent first (no secrets: server,
+    /// program, person id and name).
+    pub async fn accounts_in(data_dir: &Path) -> Result<Vec<Account>> {
+        read_accounts(data_dir).await
+    }
+
+    /// The client's configuration.
+    pub fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
+    /// The signed-in account's cache.
+    pub(crate) async fn cache(&self) -> Result<Cache> {
+        Ok(self.current().await?.cache)
+    }
+
     async fn current(&self) -> Result<SignedIn> {
         self.signed_in
             .read()

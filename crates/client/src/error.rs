@@ -40,6 +40,9 @@ pub enum ErrorKind {
     Protocol,
     /// The caller asked for something that cannot be (a bad URL, an unknown folder name).
     InvalidInput,
+    /// An export folder could not be written, or holds what another export (or somebody
+    /// else) wrote there.
+    Export,
 }
 
 impl ErrorKind {
@@ -59,6 +62,7 @@ impl ErrorKind {
             Self::Server => "SERVER",
             Self::Protocol => "PROTOCOL",
             Self::InvalidInput => "INVALID_INPUT",
+            Self::Export => "EXPORT",
         }
     }
 }
@@ -180,6 +184,7 @@ mod tests {
             ErrorKind::Server,
             ErrorKind::Protocol,
             ErrorKind::InvalidInput,
+            ErrorKind::Export,
         ];
         let codes: std::collections::HashSet<_> = kinds.iter().map(|k| k.code()).collect();
         assert_eq!(codes.len(), kinds.len());

@@ -22,6 +22,7 @@
 //! | [`Client::create_folder`] | a user folder (online only) |
 //! | [`Client::pending_changes`] | how many changes wait for the server |
 //! | [`Client::agenda`], [`Client::export_ics`] | appointments and deadlines across all mailboxes, as iCalendar |
+//! | [`Client::export`] | the mail into Maildir, mbox or files; only what is new, resumable |
 //!
 //! Errors are one [`ClientError`] with a `#[non_exhaustive]` [`ErrorKind`] whose
 //! [`code`](ErrorKind::code) the app sends to the UI as `{code, message}`.
@@ -31,6 +32,9 @@
 //! - [`auth`]: sign-in, refresh with rotation, sign-out.
 //! - [`cache`]: the SQLite cache per server and account, with full-text search and the outbox.
 //! - [`api`]: the typed REST client of the core.
+//! - [`paths`]: the per-user data and config folders, shared with the desktop app.
+//! - [`export`]: the mail out of the cache into Maildir, mbox or a folder of files,
+//!   incrementally ([`Client::export`]).
 //! - [`sync`]: the outbox (exactly once, with `If-Match` versions) and the change feeds.
 //!
 //! What it is not for: no UI, no Tauri, no server code (see `brevdue-core`), no MeMo parsing
@@ -42,7 +46,9 @@ pub mod cache;
 mod client;
 pub mod credentials;
 mod error;
+pub mod export;
 mod http;
+pub mod paths;
 pub mod sync;
 
 pub use client::{Client, ClientConfig};

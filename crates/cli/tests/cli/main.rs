@@ -14,15 +14,26 @@
 //! - [`ics`]: the agenda as iCalendar.
 //! - [`usage`]: wrong command lines exit 2.
 //! - [`serve`]: `brevdue serve --demo` answers over HTTP and stops cleanly.
+//! - [`world`]: a real core with the demo world on loopback in the test, its truth read over
+//!   its API; [`keyring`]: a private D-Bus session with GNOME Keyring for each such test.
+//! - [`account`]: login by the demo provider, sync, mailboxes, list, show, agenda, logout.
+//! - [`export`]: Maildir and mbox read back by Python, byte-identical documents, the files
+//!   layout, incremental runs, an export killed with SIGKILL and resumed.
+//! - [`calendar`]: the calendar feed over HTTP, parsed back; loopback only.
 
 // Helpers outside #[test] functions may panic too: this is a test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod account;
 mod bad_input;
+mod calendar;
+mod export;
 mod extract;
 mod ics;
 mod inspect;
+mod keyring;
 mod serve;
 mod support;
 mod usage;
 mod validate;
+mod world;

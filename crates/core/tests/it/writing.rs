@@ -529,7 +529,17 @@ async fn only_owners_write_and_only_as_themselves() {
     let alice_mailbox = w.mailbox_of(ALICE).await;
     let memo = || Written::to_contact_point(ALICE_CPR, "cp-kle").build();
 
-    // Dave holds read access to Alice's mailbox: 403, whatever he sends.
+    // Dave gets read access to Alice's mailbox: 403, whatever he sends.
+    let alice = w.token(ALICE).await;
+    let (status, body) = w
+        .call(
+            reqwest::Method::POST,
+            &alice,
+            &format!("/apis/v1/mailboxes/{alice_mailbox}/representatives"),
+            Some(serde_json::json!({"cpr": DAVE_CPR})),
+        )
+        .await;
+    assert!(status.is_success(), "{body}");
     let (status, body) = write(&w, DAVE, &alice_mailbox, memo()).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     // A stranger does not learn the mailbox exists.

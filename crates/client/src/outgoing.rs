@@ -34,6 +34,9 @@ use crate::error::{ClientError, ErrorKind, Result};
 /// marked failed.
 const MAX_ATTEMPTS: i64 = 5;
 
+/// What a MeMo takes besides its files' base64, at most (the header, the documents' elements).
+const MEMO_OVERHEAD: u64 = 64 * 1024;
+
 /// Where a file of a queued message has its bytes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct QueuedFile {
@@ -114,6 +117,18 @@ pub(crate) async fn queue(
             sha256,
             size,
         });
+    }
+    // The core counts the MeMo as sent: base64 makes every 3 bytes 4.
+    let encoded: u64 = std::iter::once(body_size)
+        .chain(attachments.iter().map(|a| a.size))
+        .map(|n| n.div_ceil(3) * 4)
+        .sum::<u64>()
+        + MEMO_OVERHEAD;
+    if encoded > ABSOLUTE_MAX_MESSAGE_BYTES {
+        return Err(ClientError::new(
+            ErrorKind::TooLarge,
+            "the message with its attachments is larger than Digital Post carries",
+        ));
     }
     let uuid = Uuid::new_v4();
     let body = ComposedFile {
@@ -308,7 +323,10 @@ async fn send_one(
     model_json: &str,
     files_json: &str,
 ) -> Result<()> {
-    let bad = |e| ClientError::cache("a queued message cannot be read", e);
+    // Sending again cannot mend an entry that cannot be read: it fails for good.
+    let bad = |e: serde_json::Error| {
+        ClientError::invalid_input("a queued message cannot be read").with_source(e)
+    };
     let mut model: Message = serde_json::from_str(model_json).map_err(bad)?;
     let files: Vec<QueuedFile> = serde_json::from_str(files_json).map_err(bad)?;
     let mailbox = cache
@@ -357,7 +375,9 @@ fn write_memo(model: &Message, files: &[QueuedFile], cache_dir: &Path, out: &Pat
         }
         Ok(Box::new(std::fs::File::open(files_dir.join(sha))?))
     };
-    brevdue_memo::write(model, &file, &mut source)
-        .map_err(|e| ClientError::cache("a queued message could not be written", e))?;
+    brevdue_memo::write(model, &file, &mut source).map_err(|e| {
+        // A file gone from the cache will not come back: the message fails for good.
+        ClientError::invalid_input("a queued message could not be written").with_source(e)
+    })?;
     Ok(std::fs::metadata(out).map_err(io)?.len())
 }

@@ -16,7 +16,8 @@
 //!    recipient system, or its authority's default recipient system; idType CPR → the
 //!    person's mailbox (made on first delivery); CVR → the company's mailbox, or, for an
 //!    authority's CVR, its default recipient system. Unknown → 422 `UNKNOWN_RECIPIENT`.
-//! 4. Store: the blobs first (content-addressed, temp file + rename), then one database
+//! 4. Store ([`store`], also used by `writing` for messages people write, whose [`Origin`] is
+//!    a mailbox: they get a copy in its SENT folder in the same transaction): the blobs first (content-addressed, temp file + rename), then one database
 //!    transaction: the memo row (its messageUUID is the primary key), the mailbox message, its
 //!    search text and its change number. A second memo with the same messageUUID, sequential
 //!    or concurrent, hits the primary key and gets the first one's result (200). Any error

@@ -46,7 +46,8 @@ async fn add_contact_point(core: &TestCore) {
     .unwrap();
     let csv = "type;id;name;audiences;visibility;kle_codes;form_codes;max_attachments;\
                extra_field_1\n\
-               KONTAKTPUNKT;cp-pas;Pas;CITIZEN;VISIBLE;05.04.02 Pas;32.15.10 Pas;2;Barnets navn\n";
+               KONTAKTPUNKT;cp-pas;Pas;CITIZEN;VISIBLE;05.04.02 Pas;32.15.10 Pas;2;Barnets navn\n\
+               KONTAKTPUNKT;cp-skjult;Skjult;CITIZEN;HIDDEN;;;;\n";
     brevdue_core::contacts::ContactPoints::new(db.clone())
         .import_csv("a-kommune", csv.as_bytes(), false)
         .await
@@ -361,4 +362,32 @@ async fn reply_and_forward_carry_their_data() {
     let err = client.send(many).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::TooManyAttachments);
     assert_eq!(client.pending_changes().await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn a_refused_message_is_kept_as_failed_and_not_sent_again() {
+    in_private_keyring!(a_refused_message_is_kept_as_failed_and_not_sent_again);
+    let core = TestCore::start().await;
+    add_contact_point(&core).await;
+    let data = tempfile::tempdir().unwrap();
+    let client = open_client(&core, &data).await;
+    client.sign_in_demo(ANNA).await.unwrap();
+    client.sync(None).await.unwrap();
+    let mailbox = client.mailboxes().await.unwrap()[0].id.clone();
+    // A hidden contact point can be looked up (replies go there) but not written to.
+    let mut draft = to_pas(&mailbox, "Til en skjult");
+    draft.recipient = Some(DraftRecipient::ContactPoint {
+        id: "cp-skjult".into(),
+        authority_cvr: "29189846".into(),
+        label: "Skjult".into(),
+    });
+    let uuid = client.send(draft).await.unwrap();
+    let outgoing = client.outgoing().await.unwrap();
+    assert_eq!(outgoing.len(), 1);
+    assert_eq!(outgoing[0].message_uuid, uuid);
+    assert_eq!(outgoing[0].failed.as_deref(), Some("INVALID_INPUT"));
+    assert_eq!(client.pending_changes().await.unwrap(), 0);
+    let report = client.sync(None).await.unwrap();
+    assert_eq!((report.messages_sent, report.messages_failed), (0, 0));
+    assert_eq!(on_the_core(&core, &uuid.to_string()).await, (0, 0));
 }

@@ -8,6 +8,7 @@
 //!   folders.
 //! - `files`: file content, content types, Range.
 //! - `changes`: the change feed.
+//! - `migration`: upgrading a database made before written messages.
 //! - `pull`: recipient systems' queues, raw memos, receipts.
 //! - `access`: the access matrix, every endpoint as every kind of caller.
 //! - `server`: health, OpenAPI, shutdown.
@@ -23,6 +24,7 @@ mod changes;
 mod common;
 mod files;
 mod messages;
+mod migration;
 mod pull;
 mod routing;
 mod server;

@@ -54,7 +54,9 @@ mod http;
 mod outgoing;
 pub mod sync;
 
-pub use brevdue_api::contacts::{AuthorityType, ContactGroup, ContactPoint, ContactPointSummary};
+pub use brevdue_api::contacts::{
+    AuthorityType, ContactGroup, ContactPoint, ContactPointSummary, deep_link, parse_deep_link,
+};
 pub use client::{Client, ClientConfig};
 pub use compose::{MAX_SUBJECT_CHARS, can_reply};
 pub use drafts::{Draft, DraftAttachment, DraftId, DraftRecipient, ExtraFieldValue};

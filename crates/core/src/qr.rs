@@ -1,6 +1,6 @@
 //! Deep links and QR codes of contact points, for authorities to put on their web pages:
 //! `GET /apis/v1/contact-points/{id}/qr.png` and `.../qr.svg` encode the contact point's deep
-//! link `brevdue://contact-point/<id>` (see `brevdue_api::contacts::deep_link`), which opens
+//! link `brevdue://contact-point/<id>` (`brevdue_api::contacts::deep_link`), which opens
 //! compose for it in the viewing client. 404 when there is no such contact point.
 //!
 //! The QR code has error correction level M and a quiet zone of 4 modules; the PNG is 8-bit
@@ -20,20 +20,6 @@ use crate::state::AppState;
 const SCALE: usize = 8;
 /// Modules of white around the code.
 const QUIET_ZONE: usize = 4;
-
-/// The deep link of contact point `id`, its id percent-encoded beyond letters, digits and
-/// `-._~` (import allows only letters, digits, `.`, `_` and `-`, so this changes nothing today).
-pub(crate) fn deep_link(id: &str) -> String {
-    let mut encoded = String::with_capacity(id.len());
-    for b in id.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            encoded.push(char::from(b));
-        } else {
-            encoded.push_str(&format!("%{b:02X}"));
-        }
-    }
-    brevdue_api::contacts::deep_link(&encoded)
-}
 
 /// The QR code of `link`.
 fn code(link: &str) -> ApiResult<QrCode> {
@@ -87,7 +73,7 @@ async fn link_of(state: &AppState, id: &str) -> ApiResult<String> {
         .await
         .map_err(|e| ApiError::internal(&e))?;
     match found {
-        Some((point, _)) => Ok(deep_link(&point.id)),
+        Some((point, _)) => Ok(brevdue_api::contacts::deep_link(&point.id)),
         None => Err(ApiError::not_found()),
     }
 }
@@ -135,15 +121,4 @@ pub(crate) async fn svg(
 ) -> ApiResult<Response> {
     let link = link_of(&state, &id).await?;
     Ok(image("image/svg+xml", svg_of(&link)?.into_bytes()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn deep_links_encode_odd_characters() {
-        assert_eq!(deep_link("kp-pas.1"), "brevdue://contact-point/kp-pas.1");
-        assert_eq!(deep_link("a/b c"), "brevdue://contact-point/a%2Fb%20c");
-    }
 }

@@ -391,3 +391,82 @@ async fn a_refused_message_is_kept_as_failed_and_not_sent_again() {
     assert_eq!((report.messages_sent, report.messages_failed), (0, 0));
     assert_eq!(on_the_core(&core, &uuid.to_string()).await, (0, 0));
 }
+
+#[tokio::test]
+async fn a_representative_cannot_write_reply_or_forward() {
+    in_private_keyring!(a_representative_cannot_write_reply_or_forward);
+    let core = TestCore::start().await;
+    add_contact_point(&core).await;
+    core.deliver(&replyable_letter("Må svares", true)).await;
+    // Anna gives Bo read access to her mailbox, through the core's API.
+    let http = reqwest::Client::new();
+    let base = core.url().as_str().trim_end_matches('/').to_owned();
+    let anna = core.token(ANNA).await;
+    let mailboxes: serde_json::Value = http
+        .get(format!("{base}/apis/v1/mailboxes"))
+        .bearer_auth(&anna)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let anna_mailbox = mailboxes[0]["id"].as_str().unwrap().to_owned();
+    let granted = http
+        .post(format!(
+            "{base}/apis/v1/mailboxes/{anna_mailbox}/representatives"
+        ))
+        .bearer_auth(&anna)
+        .json(&serde_json::json!({ "cpr": BO_CPR }))
+        .send()
+        .await
+        .unwrap();
+    assert!(granted.status().is_success());
+
+    let data = tempfile::tempdir().unwrap();
+    let client = open_client(&core, &data).await;
+    client.sign_in_demo(crate::support::core::BO).await.unwrap();
+    client.sync(None).await.unwrap();
+    let mailbox = client
+        .mailboxes()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.id == anna_mailbox)
+        .unwrap();
+    assert!(!mailbox.access.permissions.write);
+    let err = client
+        .send(to_pas(&anna_mailbox, "Som Anna"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Forbidden);
+    let letter_id = client
+        .messages(&ListQuery {
+            mailbox_id: anna_mailbox.clone(),
+            size: 10,
+            ..ListQuery::default()
+        })
+        .await
+        .unwrap()[0]
+        .id
+        .clone();
+    assert_eq!(
+        client.reply_to(&letter_id).await.unwrap_err().kind(),
+        ErrorKind::Forbidden
+    );
+    let forward = client
+        .forward(
+            &letter_id,
+            DraftRecipient::Citizen { cpr: BO_CPR.into() },
+            None,
+        )
+        .await;
+    assert_eq!(forward.unwrap_err().kind(), ErrorKind::Forbidden);
+    assert_eq!(client.pending_changes().await.unwrap(), 0);
+    let (memos,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM memos WHERE sender_mailbox_id IS NOT NULL")
+            .fetch_one(&core.state().db)
+            .await
+            .unwrap();
+    assert_eq!(memos, 0);
+}

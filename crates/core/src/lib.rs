@@ -8,9 +8,12 @@
 //!
 //! Where the rules live: who may do what in [`access`] (every handler asks it); routing in
 //! [`routing`]; value dates in [`release`]; the change feed in `changes`; bytes in
-//! [`blobs::BlobStore`]; full-text search in `search`.
+//! [`blobs::BlobStore`]; full-text search in `search`; messages people write in a viewing client
+//! (`POST /apis/v1/mailboxes/{m}/messages`, replies, forwards) in `writing`, their enrichment
+//! with the contact point's codes in [`enrich`]; contact points' QR codes in `qr`.
 //!
-//! What it is not for: it never edits a MeMo's content, never serves a file for a browser to
+//! What it is not for: it never edits a system's MeMo (only a viewing client's message to a
+//! contact point is enriched, see [`enrich`]), never serves a file for a browser to
 //! run, and it is no viewing client (see `brevdue-client`).
 
 pub mod access;

@@ -624,10 +624,32 @@ async fn each_contact_point_has_a_qr_code_of_its_deep_link() {
         svg.contains("<svg") && svg.trim_end().ends_with("</svg>"),
         "{svg}"
     );
-    // The same code as the PNG: as many dark modules as the PNG's dark 8x8 squares.
+    // The same code as the PNG: one 8x8 square per dark module, each dark in the PNG too.
+    assert!(
+        svg.contains(&format!("width=\"{width}\" height=\"{height}\"")),
+        "{svg}"
+    );
+    let path = svg
+        .split(" d=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let squares: Vec<(usize, usize)> = path
+        .split('M')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (x, rest) = p.split_once(' ').unwrap();
+            let y = rest.split('h').next().unwrap();
+            (x.parse().unwrap(), y.parse().unwrap())
+        })
+        .collect();
     let dark_pixels = pixels.iter().filter(|p| **p == 0).count();
-    assert_eq!(dark_pixels % 64, 0);
-    assert!(svg.matches('M').count() > 0);
+    assert_eq!(squares.len() * 64, dark_pixels);
+    for (x, y) in squares {
+        assert_eq!(pixels[(y + 4) * width + x + 4], 0, "module at {x},{y}");
+    }
 
     for path in [
         "/apis/v1/contact-points/nope/qr.png",

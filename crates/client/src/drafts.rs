@@ -32,7 +32,11 @@ impl std::fmt::Display for DraftId {
 
 /// Who a message goes to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "camelCase")]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum DraftRecipient {
     /// An authority's contact point (writing to the public sector, or forwarding there).
     ContactPoint {
@@ -194,5 +198,40 @@ fn parse(json: &str) -> Option<Draft> {
             tracing::warn!(%error, "an unreadable draft is skipped");
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_json_is_camel_case_for_the_ui() {
+        let mut draft = Draft::new("mb");
+        draft.recipient = Some(DraftRecipient::ContactPoint {
+            id: "cp".into(),
+            authority_cvr: "29189846".into(),
+            label: "Pas".into(),
+        });
+        draft.extra_fields = vec![ExtraFieldValue {
+            label: "Barnets navn".into(),
+            value: "Ida".into(),
+        }];
+        let json = serde_json::to_value(&draft).unwrap_or_default();
+        assert_eq!(json["mailboxId"], "mb");
+        assert_eq!(json["recipient"]["kind"], "contactPoint");
+        assert_eq!(json["recipient"]["authorityCvr"], "29189846");
+        assert_eq!(json["extraFields"][0]["value"], "Ida");
+        let back: Draft = serde_json::from_value(json).unwrap_or_else(|_| Draft::new("x"));
+        assert_eq!(back, draft);
+        let citizen: DraftRecipient =
+            serde_json::from_str(r#"{"kind":"citizen","cpr":"0101701234"}"#)
+                .unwrap_or(DraftRecipient::Company { cvr: String::new() });
+        assert_eq!(
+            citizen,
+            DraftRecipient::Citizen {
+                cpr: "0101701234".into()
+            }
+        );
     }
 }

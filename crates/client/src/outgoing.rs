@@ -46,12 +46,14 @@ struct QueuedFile {
 }
 
 /// A message waiting to be sent (or failed for good).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct OutgoingMessage {
+    #[serde(rename = "messageUUID")]
     pub message_uuid: Uuid,
     pub mailbox_id: String,
     pub label: String,
-    /// The error code of a refusal; `None` while it waits to be sent.
+    /// The error code of a refusal ([`ErrorKind::code`]); `None` while it waits to be sent.
     pub failed: Option<String>,
 }
 

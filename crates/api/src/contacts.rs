@@ -170,6 +170,40 @@ pub struct ContactPoint {
     pub group_ids: Vec<String>,
 }
 
+/// A contact point as a search or a group lists it: the whole contact point, so that compose
+/// can show it without asking again.
+pub type ContactPointSummary = ContactPoint;
+
+/// The deep link that opens compose for a contact point in a viewing client:
+/// `brevdue://contact-point/<id>`, the id percent-encoded beyond letters, digits and `-._~`
+/// (ids imported by the core hold only letters, digits, `.`, `_` and `-`).
+pub fn deep_link(contact_point_id: &str) -> String {
+    let mut link = String::from(DEEP_LINK_PREFIX);
+    for b in contact_point_id.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            link.push(char::from(b));
+        } else {
+            link.push_str(&format!("%{b:02X}"));
+        }
+    }
+    link
+}
+
+/// The contact point id of a deep link, or `None` when `link` is not one: only ids the core
+/// can import are accepted (1 to 64 letters, digits, `.`, `_`, `-`), nothing before or after.
+pub fn parse_deep_link(link: &str) -> Option<&str> {
+    let id = link.trim().strip_prefix(DEEP_LINK_PREFIX)?;
+    let id = id.strip_suffix('/').unwrap_or(id);
+    let valid = (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    valid.then_some(id)
+}
+
+/// What every contact point's deep link starts with; the id follows.
+pub const DEEP_LINK_PREFIX: &str = "brevdue://contact-point/";
+
 /// One page of contact points.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -320,6 +354,31 @@ pub struct ContactsErrorBody {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deep_links_go_both_ways_and_refuse_anything_else() {
+        assert_eq!(deep_link("kp-pas.1"), "brevdue://contact-point/kp-pas.1");
+        assert_eq!(deep_link("a/b c"), "brevdue://contact-point/a%2Fb%20c");
+        assert_eq!(
+            parse_deep_link("brevdue://contact-point/kp-pas.1"),
+            Some("kp-pas.1")
+        );
+        assert_eq!(
+            parse_deep_link(" brevdue://contact-point/kp_2/ "),
+            Some("kp_2")
+        );
+        for bad in [
+            "brevdue://contact-point/",
+            "brevdue://contact-point/a%2Fb",
+            "brevdue://contact-point/a/b",
+            "brevdue://contact-point/a?x=1",
+            "https://contact-point/a",
+            "brevdue://contact-point/\u{202e}a",
+        ] {
+            assert_eq!(parse_deep_link(bad), None, "{bad}");
+        }
+        assert_eq!(parse_deep_link(&deep_link(&"x".repeat(65))), None);
+    }
 
     #[test]
     fn contact_point_is_camel_case_with_ngdp_enums() {

@@ -43,6 +43,15 @@ pub enum ErrorKind {
     /// An export folder could not be written, or holds what another export (or somebody
     /// else) wrote there.
     Export,
+    /// A reply to a message that does not allow replies.
+    ReplyNotAllowed,
+    /// A reply after the message's reply deadline.
+    ReplyDeadlinePassed,
+    /// More attachments than the contact point accepts.
+    TooManyAttachments,
+    /// The message with its attachments is larger than allowed (the contact point's limit, or
+    /// 99.5 MB).
+    TooLarge,
 }
 
 impl ErrorKind {
@@ -63,6 +72,10 @@ impl ErrorKind {
             Self::Protocol => "PROTOCOL",
             Self::InvalidInput => "INVALID_INPUT",
             Self::Export => "EXPORT",
+            Self::ReplyNotAllowed => "REPLY_NOT_ALLOWED",
+            Self::ReplyDeadlinePassed => "REPLY_DEADLINE_PASSED",
+            Self::TooManyAttachments => "TOO_MANY_ATTACHMENTS",
+            Self::TooLarge => "TOO_LARGE",
         }
     }
 }
@@ -185,6 +198,10 @@ mod tests {
             ErrorKind::Protocol,
             ErrorKind::InvalidInput,
             ErrorKind::Export,
+            ErrorKind::ReplyNotAllowed,
+            ErrorKind::ReplyDeadlinePassed,
+            ErrorKind::TooManyAttachments,
+            ErrorKind::TooLarge,
         ];
         let codes: std::collections::HashSet<_> = kinds.iter().map(|k| k.code()).collect();
         assert_eq!(codes.len(), kinds.len());

@@ -8,9 +8,12 @@
 //!
 //! Where the rules live: who may do what in [`access`] (every handler asks it); routing in
 //! [`routing`]; value dates in [`release`]; the change feed in `changes`; bytes in
-//! [`blobs::BlobStore`]; full-text search in `search`.
+//! [`blobs::BlobStore`]; full-text search in `search`; messages people write in a viewing client
+//! (`POST /apis/v1/mailboxes/{m}/messages`, replies, forwards) in `writing`, their enrichment
+//! with the contact point's codes in [`enrich`]; contact points' QR codes in `qr`.
 //!
-//! What it is not for: it never edits a MeMo's content, never serves a file for a browser to
+//! What it is not for: it never edits a system's MeMo (only a viewing client's message to a
+//! contact point is enriched, see [`enrich`]), never serves a file for a browser to
 //! run, and it is no viewing client (see `brevdue-client`).
 
 pub mod access;
@@ -23,6 +26,7 @@ mod contact_route;
 pub mod contacts;
 pub mod db;
 pub mod demo;
+pub mod enrich;
 pub mod error;
 mod extract;
 mod files;
@@ -32,6 +36,7 @@ mod memos;
 mod messages;
 pub mod openapi;
 mod pdftext;
+mod qr;
 pub mod release;
 pub mod representatives;
 pub mod routing;
@@ -40,6 +45,7 @@ mod server;
 pub mod state;
 mod text;
 mod timefmt;
+mod writing;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -66,7 +72,10 @@ pub(crate) fn api_routes() -> Router<AppState> {
             "/apis/v1/mailboxes/{mailboxId}/folders",
             get(folders::list).post(folders::create),
         )
-        .route("/apis/v1/mailboxes/{mailboxId}/messages", get(messages::list))
+        .route(
+            "/apis/v1/mailboxes/{mailboxId}/messages",
+            get(messages::list).post(writing::send),
+        )
         .route(
             "/apis/v1/mailboxes/{mailboxId}/messages/{messageId}",
             get(messages::get).patch(messages::patch).delete(messages::delete),
@@ -82,4 +91,6 @@ pub(crate) fn api_routes() -> Router<AppState> {
             get(memos::fetch).delete(memos::recall),
         )
         .route("/apis/v1/memos/{messageUUID}/receipt", post(memos::receipt))
+        .route("/apis/v1/contact-points/{id}/qr.png", get(qr::png))
+        .route("/apis/v1/contact-points/{id}/qr.svg", get(qr::svg))
 }

@@ -8,9 +8,12 @@
 //!   folders.
 //! - `files`: file content, content types, Range.
 //! - `changes`: the change feed.
+//! - `migration`: upgrading a database made before written messages.
 //! - `pull`: recipient systems' queues, raw memos, receipts.
 //! - `access`: the access matrix, every endpoint as every kind of caller.
 //! - `server`: health, OpenAPI, shutdown.
+//! - `writing`: messages written in a viewing client (enrichment, replies, forwards, limits),
+//!   contact points' QR codes.
 
 #![allow(unreachable_pub, dead_code)]
 // Test helpers outside #[test] functions may fail loudly too.
@@ -21,7 +24,9 @@ mod changes;
 mod common;
 mod files;
 mod messages;
+mod migration;
 mod pull;
 mod routing;
 mod server;
 mod value_date;
+mod writing;

@@ -583,7 +583,7 @@ describe('Brevdue in the browser', { concurrency: false }, () => {
     await page.getByRole('heading', { level: 2, name: subject }).waitFor();
     assert.match((await page.getByTestId('file-view').getByRole('note').textContent()) ?? '', /MeMo-fil: indkaldelse\.memo/);
     // The letter's action and its PDF, from the file's own commands.
-    assert.match((await page.getByTestId('todo').textContent()) ?? '', /Mød op til MR-scanning/);
+    assert.match((await page.getByTestId('todo').textContent()) ?? '', /MR-scanning af venstre knæ/);
     await page.getByTestId('document-view').locator('canvas').first().waitFor();
     // Read-only: no sign-in, no mailbox, nothing that changes anything.
     for (const name of [/Log ind/, /Slet/, /Flyt/, /Svar/, /Tilbage til listen/]) {

@@ -23,6 +23,13 @@ const COMMANDS: &[&str] = &[
     "save_file",
     "agenda",
     "export_ics",
+    "start_at_login",
+    "set_start_at_login",
+    "open_memo_file",
+    "memo_file_content",
+    "save_memo_file",
+    "export_memo_file_ics",
+    "print_memo_file",
 ];
 
 fn main() {

@@ -18,6 +18,37 @@ pub(crate) struct Args {
     /// per-user folders.
     #[arg(long, value_name = "DIR")]
     pub(crate) data_dir: Option<PathBuf>,
+
+    /// A MeMo file to show (a path, or a file:// address): the app then shows that one message,
+    /// read-only, with no account and no server.
+    #[arg(value_name = "FILE", value_parser = parse_target)]
+    pub(crate) file: Option<Target>,
+}
+
+/// What the positional argument names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Target {
+    /// A MeMo file to show.
+    File(PathBuf),
+    /// An address of another scheme (a `brevdue://` link, handled elsewhere).
+    Link(String),
+}
+
+impl Args {
+    /// The MeMo file to show, if the app was started with one.
+    pub(crate) fn memo_file(&self) -> Option<&std::path::Path> {
+        match &self.file {
+            Some(Target::File(path)) => Some(path),
+            _ => None,
+        }
+    }
+}
+
+fn parse_target(text: &str) -> Result<Target, String> {
+    Ok(match crate::memo_file::file_target(text)? {
+        Some(path) => Target::File(path),
+        None => Target::Link(text.to_owned()),
+    })
 }
 
 /// A core's address: http or https, with a host and nothing after the path.
@@ -56,6 +87,24 @@ mod tests {
         ] {
             assert!(parse_server(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_file_or_a_link() {
+        let args = Args::try_parse_from(["brevdue-desktop", "file:///tmp/brev.memo"]).unwrap();
+        assert_eq!(
+            args.memo_file(),
+            Some(std::path::Path::new("/tmp/brev.memo"))
+        );
+        let args = Args::try_parse_from(["brevdue-desktop", "brevdue://open"]).unwrap();
+        assert_eq!(args.file, Some(Target::Link("brevdue://open".into())));
+        assert_eq!(args.memo_file(), None);
+        assert_eq!(
+            Args::try_parse_from(["brevdue-desktop"])
+                .unwrap()
+                .memo_file(),
+            None
+        );
     }
 
     #[test]

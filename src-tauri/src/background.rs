@@ -126,6 +126,10 @@ async fn forward(
                     }
                     Err(error) => tracing::warn!(?error, "could not look for new mail"),
                 }
+                match crate::tray::unread(&backend.client).await {
+                    Ok(count) => crate::tray::show_unread(&app, count),
+                    Err(error) => tracing::debug!(?error, "no unread count for the tray"),
+                }
                 first_round.send_replace(true);
             }
             SyncEvent::Failed(error) => {

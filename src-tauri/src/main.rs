@@ -21,9 +21,11 @@ mod commands;
 mod error;
 mod html;
 mod links;
+mod memo_file;
 mod save;
 mod settings;
 mod state;
+mod tray;
 
 use anyhow::Context;
 use clap::Parser;
@@ -33,6 +35,8 @@ use tracing_subscriber::EnvFilter;
 
 use crate::args::Args;
 use crate::backend::{Backend, Folders};
+use crate::commands::memo_file::FileMode;
+use crate::memo_file::MemoFile;
 use crate::settings::SettingsFile;
 use crate::state::Shared;
 
@@ -47,17 +51,30 @@ fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let args = Args::parse();
-    tauri::Builder::default()
-        // First, so that a second start only brings the running window forward.
-        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+    // A MeMo file from disk is read before the window opens; the window shows it, or why not.
+    let file_mode = FileMode(args.memo_file().map(|path| {
+        MemoFile::open(path).map_err(|error| {
+            tracing::warn!(%error, "the MeMo file could not be shown");
+            error.to_string()
+        })
+    }));
+    let mut builder = tauri::Builder::default();
+    if file_mode.0.is_none() {
+        // First, so that a second start only brings the running window forward. A file opened
+        // from disk gets a window (and process) of its own instead, with no account.
+        builder = builder.plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
             if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
                 let _ = window.unminimize();
                 let _ = window.set_focus();
             }
-        }))
+        }));
+    }
+    builder
+        .plugin(tauri_plugin_autostart::Builder::new().build())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_opener::init())
+        .manage(file_mode)
         .setup(move |app| {
             setup(app, &args)?;
             Ok(())
@@ -83,6 +100,13 @@ fn main() -> anyhow::Result<()> {
             commands::files::save_file,
             commands::agenda::agenda,
             commands::agenda::export_ics,
+            commands::settings::start_at_login,
+            commands::settings::set_start_at_login,
+            commands::memo_file::open_memo_file,
+            commands::memo_file::memo_file_content,
+            commands::memo_file::save_memo_file,
+            commands::memo_file::export_memo_file_ics,
+            commands::memo_file::print_memo_file,
         ])
         .run(tauri::generate_context!())
         .context("the app stopped with an error")
@@ -105,8 +129,21 @@ fn setup(app: &mut tauri::App, args: &Args) -> anyhow::Result<()> {
         .server
         .clone()
         .or_else(|| settings.settings.server.clone());
+    let language = settings.settings.language;
     let (ready, backend) = watch::channel(None);
     app.manage(Shared::new(backend, settings));
+
+    if let Some(name) = app.state::<FileMode>().0.as_ref().map(|_| file_title(args)) {
+        // File mode: no server, no account, no cache; commands that need them say so.
+        ready.send_replace(Some(Err("a MeMo file is shown; there is no server".into())));
+        if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
+            let _ = window.set_title(&format!("Brevdue – {name}"));
+        }
+        return Ok(());
+    }
+    if let Err(error) = tray::create(app, language) {
+        tracing::info!(%error, "no tray icon");
+    }
 
     let handle = app.handle().clone();
     tauri::async_runtime::spawn(async move {
@@ -133,4 +170,12 @@ fn setup(app: &mut tauri::App, args: &Args) -> anyhow::Result<()> {
         }
     });
     Ok(())
+}
+
+/// The name of the file shown, for the window's title.
+fn file_title(args: &Args) -> String {
+    args.memo_file()
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }

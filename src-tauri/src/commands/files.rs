@@ -19,7 +19,7 @@ use crate::state::Shared;
 use super::messages::message_in;
 
 /// Files larger than this are not sent to the window (a message holds at most 99.5 MB).
-const MAX_SHOWN_BYTES: u64 = 100 * 1024 * 1024;
+pub(super) const MAX_SHOWN_BYTES: u64 = 100 * 1024 * 1024;
 /// HTML and text larger than this are offered for saving only.
 const MAX_TEXT_BYTES: u64 = 20 * 1024 * 1024;
 /// The highest document or file index accepted.
@@ -51,7 +51,7 @@ pub(crate) struct FileContent {
 
 impl FileContent {
     /// A file the window does not show (the UI offers to save it).
-    fn other(mime: String, filename: String, size: u64) -> Self {
+    pub(super) fn other(mime: String, filename: String, size: u64) -> Self {
         FileContent {
             kind: FileKind::Other,
             mime,
@@ -66,7 +66,7 @@ impl FileContent {
 
 /// The MIME type without parameters, lower case; `application/octet-stream` when it is no
 /// plain `type/subtype`.
-fn plain_mime(mime: &str) -> String {
+pub(super) fn plain_mime(mime: &str) -> String {
     let base = mime
         .split(';')
         .next()
@@ -89,7 +89,7 @@ fn plain_mime(mime: &str) -> String {
 }
 
 /// What the sender says the file is.
-fn claimed_kind(mime: &str) -> FileKind {
+pub(super) fn claimed_kind(mime: &str) -> FileKind {
     match mime {
         "application/pdf" => FileKind::Pdf,
         "text/plain" => FileKind::Text,
@@ -130,7 +130,7 @@ fn decode_text(bytes: &[u8]) -> String {
 }
 
 /// The content to show for a file of `mime` with these bytes.
-fn content(mime: &str, filename: String, bytes: &[u8]) -> FileContent {
+pub(super) fn content(mime: &str, filename: String, bytes: &[u8]) -> FileContent {
     let size = bytes.len() as u64;
     let mut out = FileContent::other(mime.to_owned(), filename, size);
     match claimed_kind(mime) {
@@ -158,7 +158,7 @@ fn content(mime: &str, filename: String, bytes: &[u8]) -> FileContent {
     out
 }
 
-fn index(what: &str, value: u32) -> CmdResult<usize> {
+pub(super) fn index(what: &str, value: u32) -> CmdResult<usize> {
     if value > MAX_INDEX {
         return Err(CommandError::invalid(format!("{what}: out of range")));
     }

@@ -81,6 +81,23 @@ pub(crate) struct MessageDetail {
     agenda: Vec<AgendaItem>,
 }
 
+impl MessageDetail {
+    /// A message opened from a file (`memo_file`): in no mailbox or folder, already read.
+    pub(crate) fn from_file(file: &crate::memo_file::MemoFile) -> Self {
+        MessageDetail {
+            id: "file".into(),
+            mailbox_id: "file".into(),
+            folder_id: String::new(),
+            read: true,
+            flagged: false,
+            version: String::new(),
+            received_date_time: file.created,
+            memo: file.message.clone(),
+            agenda: file.agenda.clone(),
+        }
+    }
+}
+
 /// A page of a folder's letters.
 ///
 /// Newest first without search is the cache's own order: one page (or two, when `offset` is

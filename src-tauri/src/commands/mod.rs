@@ -6,6 +6,7 @@
 pub(crate) mod agenda;
 pub(crate) mod files;
 pub(crate) mod mailboxes;
+pub(crate) mod memo_file;
 pub(crate) mod messages;
 pub(crate) mod session;
 pub(crate) mod settings;

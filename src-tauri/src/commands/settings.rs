@@ -1,8 +1,10 @@
-//! `app_info` and `set_language`: what the app tells the UI about itself, and the language
-//! the user chose.
+//! `app_info`, `set_language` and `start_at_login`/`set_start_at_login`: what the app tells
+//! the UI about itself, the language the user chose, and whether it starts at login (off until
+//! the user turns it on; the truth is the desktop's autostart entry itself, not a setting).
 
 use serde::Serialize;
-use tauri::State;
+use tauri::{AppHandle, State};
+use tauri_plugin_autostart::ManagerExt;
 
 use crate::error::{CmdResult, CommandError};
 use crate::settings::Language;
@@ -45,4 +47,26 @@ pub(crate) fn set_language(state: State<'_, Shared>, language: Language) -> CmdR
     file.settings.language = language;
     file.save()
         .map_err(|e| CommandError::io("the settings could not be saved", &e))
+}
+
+/// Whether the app starts when the user logs in.
+#[tauri::command]
+pub(crate) fn start_at_login(app: AppHandle) -> CmdResult<bool> {
+    app.autolaunch()
+        .is_enabled()
+        .map_err(|e| CommandError::internal(format!("the autostart entry could not be read: {e}")))
+}
+
+/// Turns starting at login on or off (the desktop's autostart entry is written or removed).
+#[tauri::command]
+pub(crate) fn set_start_at_login(app: AppHandle, enabled: bool) -> CmdResult<()> {
+    let autostart = app.autolaunch();
+    let result = if enabled {
+        autostart.enable()
+    } else {
+        autostart.disable()
+    };
+    result.map_err(|e| {
+        CommandError::internal(format!("the autostart entry could not be changed: {e}"))
+    })
 }

@@ -313,3 +313,68 @@ async fn without_a_server_the_app_runs_its_own_demo_core() -> Result<()> {
     let _ = c.close().await;
     result
 }
+
+/// A MeMo file opened with the app (`brevdue-desktop FILE`, as the file manager does) shows
+/// that message read-only: its label, its letter and its action, with no sign-in, no server
+/// and nothing written to the data folder. `scripts/package-test` runs this test against the
+/// installed package (`BREVDUE_DESKTOP_BIN=/usr/bin/brevdue-desktop`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_memo_file_opens_read_only_without_an_account() -> Result<()> {
+    let tools = Tools::find()?;
+    let app = desktop_binary()?;
+    let work = tempfile::tempdir()?;
+    let display = Display::start()?;
+    let home = work.path().join("home");
+    let driver = Driver::start(&tools, &display, &home)?;
+    let shots = Screenshots::new(&display)?;
+    // The file as a file manager passes it with %U: a file:// address, with a space in it.
+    let file = work.path().join("Indkaldelse fra sygehuset.memo");
+    std::fs::copy(
+        support::workspace_root().join("crates/memo/tests/data/agenda_hospital.xml"),
+        &file,
+    )?;
+    let data = work.path().join("app");
+    let address = format!("file://{}", file.display()).replace(' ', "%20");
+    let args = vec!["--data-dir".to_owned(), data.display().to_string(), address];
+    let c = driver.launch(&app, &args).await?;
+    let result = async {
+        let label = "Indkaldelse til forundersøgelse, knæoperation";
+        let heading = element(&c, "h2#message-subject").await?;
+        ensure!(
+            heading.text().await?.contains(label),
+            "the message's label is not shown: {:?}",
+            heading.text().await?
+        );
+        window_named(&tools, &display, "Brevdue – Indkaldelse fra sygehuset.memo").await?;
+        element_with_text(
+            &c,
+            "[data-testid=file-view] [role=note]",
+            "Indkaldelse fra sygehuset.memo",
+        )
+        .await?;
+        // The letter itself (plain text) and "Det skal du gøre", from the file.
+        element(&c, "[data-testid=letter-text]").await?;
+        element(&c, "[data-testid=todo] [data-testid=action-box]").await?;
+        ensure!(
+            c.find_all(Locator::Css(".back-to-list, .identity-name"))
+                .await?
+                .is_empty(),
+            "file mode shows a mailbox's or the sign-in's controls"
+        );
+        no_errors(&c).await?;
+        shots.window(&c, "20-memo-file").await?;
+        ensure!(
+            !data.exists(),
+            "file mode wrote to the data folder (a cache or a demo core)"
+        );
+        Ok(())
+    }
+    .await;
+    if result.is_err() {
+        let _ = shots.window(&c, "20-memo-file-failed").await;
+        let log = std::fs::read_to_string(home.join("tauri-driver.log")).unwrap_or_default();
+        println!("--- the app's log ---\n{log}");
+    }
+    let _ = c.close().await;
+    result
+}

@@ -39,6 +39,19 @@
  * | `save_file` | `{ mailboxId, messageId, document, file }` | {@link SavedFile} or null (cancelled) |
  * | `print_message` | `{ mailboxId, messageId }` | – |
  * | `open_entry_point` | `{ url }` | – (Rust opens http and https only, in the system browser; the UI has asked the user first) |
+ * | `start_at_login` | – | `boolean`: whether the app starts when the user logs in (off until turned on) |
+ * | `set_start_at_login` | `{ enabled }` | – |
+ *
+ * ## File mode
+ * Started with a MeMo file (`brevdue-desktop FILE`, or opened from the file manager), the app
+ * shows that one message read-only, with no account and no server. The UI asks first:
+ * | command | args | result |
+ * |---|---|---|
+ * | `open_memo_file` | – | {@link OpenedFile}, or null when the app was started without a file; `bad_content` when the file is no readable MeMo |
+ * | `memo_file_content` | `{ document, file }` | {@link FileContent}, as `file_content` |
+ * | `save_memo_file` | `{ document, file }` | {@link SavedFile} or null (cancelled) |
+ * | `export_memo_file_ics` | `{ uid? }` | {@link SavedFile} or null (cancelled) |
+ * | `print_memo_file` | – | – |
  *
  * ## Events
  * | event | payload |
@@ -62,6 +75,7 @@ import type {
   MessageDetail,
   MessagePage,
   NewMail,
+  OpenedFile,
   SavedFile,
   Session,
   SortOrder,
@@ -115,6 +129,13 @@ export interface Commands {
   save_file: { args: FileAddress; result: SavedFile | null };
   print_message: { args: MessageAddress; result: null };
   open_entry_point: { args: { url: string }; result: null };
+  start_at_login: { args: undefined; result: boolean };
+  set_start_at_login: { args: { enabled: boolean }; result: null };
+  open_memo_file: { args: undefined; result: OpenedFile | null };
+  memo_file_content: { args: { document: number; file: number }; result: FileContent };
+  save_memo_file: { args: { document: number; file: number }; result: SavedFile | null };
+  export_memo_file_ics: { args: { uid?: string }; result: SavedFile | null };
+  print_memo_file: { args: undefined; result: null };
 }
 
 export type CommandName = keyof Commands;

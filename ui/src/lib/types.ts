@@ -452,6 +452,14 @@ export interface MessageDetail {
   agenda: AgendaItem[];
 }
 
+/** A MeMo file opened from disk (`brevdue-desktop FILE`): shown read-only, with no account. */
+export interface OpenedFile {
+  /** The file's name, without its folder. */
+  name: string;
+  language: Language;
+  detail: MessageDetail;
+}
+
 export type FileKind = 'pdf' | 'text' | 'html' | 'image' | 'other';
 
 export interface FileContent {

@@ -22,6 +22,7 @@
  * 13. dark mode
  * 14. offline, signed out, first sync, new mail
  * 15. empty states, compose placeholder, errors in plain words
+ * 16. a MeMo file opened from disk: read-only, no account, no mailbox
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -572,5 +573,32 @@ describe('Brevdue in the browser', { concurrency: false }, () => {
     assert.deepEqual(errors, []);
     assert.deepEqual(s.errors, []);
     await s.context.close();
+  });
+
+  it('16. shows a MeMo file opened from disk read-only, with no account and no mailbox', { timeout: 90_000 }, async () => {
+    const subject = 'Indkaldelse til MR-scanning af knæet';
+    const { page, context, errors } = await openApp(browser, server.url, {
+      config: { signedInAs: null, bigFolderSize: 10, file: { label: subject, name: 'indkaldelse.memo' } },
+    });
+    await page.getByRole('heading', { level: 2, name: subject }).waitFor();
+    assert.match((await page.getByTestId('file-view').getByRole('note').textContent()) ?? '', /MeMo-fil: indkaldelse\.memo/);
+    // The letter's action and its PDF, from the file's own commands.
+    assert.match((await page.getByTestId('todo').textContent()) ?? '', /MR-scanning af venstre knæ/);
+    await page.getByTestId('document-view').locator('canvas').first().waitFor();
+    // Read-only: no sign-in, no mailbox, nothing that changes anything.
+    for (const name of [/Log ind/, /Slet/, /Flyt/, /Svar/, /Tilbage til listen/]) {
+      assert.equal(await page.getByRole('button', { name }).count(), 0, `no ${name} button`);
+    }
+    await page.getByRole('button', { name: 'Tilføj til kalender' }).first().click();
+    await page.getByText(/aftale\.ics/).waitFor();
+    const asked = (await mock(page).calls()).map((c) => c.cmd);
+    assert.ok(asked.includes('export_memo_file_ics'));
+    for (const cmd of ['app_info', 'mailboxes', 'folders', 'get_message', 'file_content', 'export_ics']) {
+      assert.ok(!asked.includes(cmd), `file mode asked for ${cmd}`);
+    }
+    await screenshot(page, '16-memo-file');
+    await assertAccessible(page, 'MeMo file');
+    assert.deepEqual(errors, []);
+    await context.close();
   });
 });

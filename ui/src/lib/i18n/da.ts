@@ -13,6 +13,12 @@ export const da = {
   'app.noBackend.body':
     'Denne side er en del af skrivebordsprogrammet Brevdue og virker kun inde i det. Start Brevdue for at læse din post.',
   'app.skipToContent': 'Gå til indhold',
+  'app.startAtLogin': 'Start Brevdue, når jeg logger ind',
+
+  'file.title': 'MeMo-fil: {name}',
+  'file.notice':
+    'Du ser en meddelelse fra en fil. Den vises kun til læsning: uden konto, uden server, og intet gemmes i Brevdue.',
+  'file.badTitle': 'Filen kan ikke vises',
 
   'demo.marker': 'Demo',
   'demo.line':

@@ -11,6 +11,12 @@ export const en: Translation = {
   'app.noBackend.title': 'Brevdue is not running',
   'app.noBackend.body':
     'This page is part of the Brevdue desktop app and only works inside it. Start Brevdue to read your mail.',
+  'app.startAtLogin': 'Start Brevdue when I log in',
+
+  'file.title': 'MeMo file: {name}',
+  'file.notice':
+    'You are looking at a message from a file. It is shown read-only: no account, no server, and nothing is kept in Brevdue.',
+  'file.badTitle': 'The file cannot be shown',
   'app.skipToContent': 'Skip to content',
 
   'demo.marker': 'Demo',

@@ -12,6 +12,7 @@ import type {
   Folder,
   Language,
   Mailbox,
+  OpenedFile,
   Session,
   SortOrder,
   SyncProgress,
@@ -39,6 +40,8 @@ export interface ListQuery {
 class AppState {
   /** What the app said about itself; null until it has answered. */
   info = $state<AppInfo | null>(null);
+  /** The MeMo file the app was started with (file mode: no account, no server), else null. */
+  file = $state<OpenedFile | null>(null);
   /** Set when the app cannot start (no backend): the code of the error. */
   fatal = $state<AppError | null>(null);
   session = $state<Session | null>(null);
@@ -72,6 +75,18 @@ class AppState {
 
   /** Starts the app: asks who is signed in, then loads the mailboxes. */
   async boot(): Promise<void> {
+    try {
+      const opened = await call('open_memo_file');
+      if (opened) {
+        setLanguage(opened.language === 'en' ? 'en' : 'da');
+        this.file = opened;
+        return;
+      }
+    } catch (e) {
+      // Started with a file that is no readable MeMo: say so; there is no mailbox to show.
+      this.fatal = toAppError(e);
+      return;
+    }
     try {
       const info = await call('app_info');
       setLanguage(info.language === 'en' ? 'en' : 'da');

@@ -303,7 +303,6 @@ export const da = {
   'compose.cannotWrite': 'Du kan ikke skrive fra denne postkasse.',
 
   'drafts.title': 'Kladder',
-  'drafts.open': 'Åbn kladden {subject}',
   'drafts.noSubject': '(uden emne)',
   'drafts.to': 'Til {recipient}',
   'drafts.updated': 'Gemt {date}',

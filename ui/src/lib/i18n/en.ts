@@ -302,7 +302,6 @@ export const en: Translation = {
   'compose.cannotWrite': 'You cannot write from this mailbox.',
 
   'drafts.title': 'Drafts',
-  'drafts.open': 'Open the draft {subject}',
   'drafts.noSubject': '(no subject)',
   'drafts.to': 'To {recipient}',
   'drafts.updated': 'Saved {date}',

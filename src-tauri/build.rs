@@ -23,6 +23,9 @@ const COMMANDS: &[&str] = &[
     "save_file",
     "agenda",
     "export_ics",
+    "pick_attachments",
+    "forget_attachment",
+    "take_compose_link",
 ];
 
 fn main() {

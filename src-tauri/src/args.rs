@@ -18,6 +18,11 @@ pub(crate) struct Args {
     /// per-user folders.
     #[arg(long, value_name = "DIR")]
     pub(crate) data_dir: Option<PathBuf>,
+
+    /// A `brevdue://contact-point/<id>` link, as the operating system passes it: compose opens
+    /// for that contact point. Anything else here is ignored.
+    #[arg(value_name = "LINK")]
+    pub(crate) link: Option<String>,
 }
 
 /// A core's address: http or https, with a host and nothing after the path.
@@ -71,5 +76,12 @@ mod tests {
         assert_eq!(args.server.unwrap().as_str(), "http://127.0.0.1:1/");
         assert_eq!(args.data_dir.unwrap(), PathBuf::from("/tmp/x"));
         assert!(Args::try_parse_from(["brevdue-desktop", "--server", "javascript:x"]).is_err());
+    }
+
+    #[test]
+    fn takes_a_link_as_the_operating_system_passes_it() {
+        let args =
+            Args::try_parse_from(["brevdue-desktop", "brevdue://contact-point/pas"]).unwrap();
+        assert_eq!(args.link.as_deref(), Some("brevdue://contact-point/pas"));
     }
 }

@@ -50,6 +50,7 @@
  * | `draft` | `{ id }` | {@link Draft} |
  * | `delete_draft` | `{ id }` | – |
  * | `send_message` | `{ draft }` | {@link SendReceipt}. Rust checks everything again (recipient, lengths, the limits), writes the MeMo and sends it through the outbox (exactly once); the draft is deleted |
+ * | `take_compose_link` | – | {@link ComposeRequest} or null: the `brevdue://contact-point/<id>` link the app was started with, once |
  * | `thread` | `{ mailboxId, messageId }` | {@link ThreadEntry}[]: the messages of its conversation, oldest first (just the message itself when alone) |
  *
  * ## Events
@@ -59,7 +60,7 @@
  * | `connectivity` | {@link Connectivity} |
  * | `new-mail` | {@link NewMail} |
  * | `attachments-dropped` | {@link Attachment}[]: files the user dropped on the window (paths from the OS, kept by Rust) |
- * | `open-compose` | {@link ComposeRequest}: a `brevdue://contact-point/<id>` link was opened |
+ * | `open-compose` | {@link ComposeRequest}: a `brevdue://contact-point/<id>` link was opened while the app ran |
  */
 
 import { invoke } from '@tauri-apps/api/core';
@@ -149,6 +150,7 @@ export interface Commands {
   delete_draft: { args: { id: string }; result: null };
   send_message: { args: { draft: Draft }; result: SendReceipt };
   thread: { args: MessageAddress; result: ThreadEntry[] };
+  take_compose_link: { args: undefined; result: ComposeRequest | null };
 }
 
 /** Payload of `open-compose`: write to this contact point. */

@@ -291,6 +291,13 @@ describe('Writing in the browser', { concurrency: false }, () => {
     assert.match((await page.locator('.mailbox-button[aria-current="true"]').textContent()) ?? '', /Jens Hansen/);
     assert.deepEqual(errors, []);
     await context.close();
+
+    // Started with the link: compose opens once the mailboxes are there.
+    const started = await openApp(browser, server.url, { config: { startLink: 'fjordmark-pas' } });
+    await started.page.getByTestId('cp-card').waitFor();
+    assert.match((await started.page.getByTestId('cp-card').textContent()) ?? '', /Fjordmark Kommune: Pas/);
+    assert.deepEqual(started.errors, []);
+    await started.context.close();
   });
 
   it('6. can be written with the keyboard alone, and at 200% zoom', { timeout: 90_000 }, async () => {

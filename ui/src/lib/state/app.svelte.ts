@@ -102,6 +102,7 @@ class AppState {
     if (this.session) {
       try {
         await this.loadMailboxes();
+        await this.openStartLink();
       } catch (e) {
         this.fail(e);
       }
@@ -134,6 +135,7 @@ class AppState {
       this.session = await call('sign_in', loginHint ? { loginHint } : {});
       this.connectivity = { ...this.connectivity, signedIn: true };
       await this.loadMailboxes();
+      await this.openStartLink();
       return true;
     } catch (e) {
       this.fail(e);
@@ -222,6 +224,12 @@ class AppState {
     this.composeReason = reason;
     this.composeRequest = { reason, ...opts, seq: this.composeRequest.seq + 1 };
     this.view = 'compose';
+  }
+
+  /** Opens compose for the contact point link the app was started with, if any. */
+  private async openStartLink(): Promise<void> {
+    const link = await call('take_compose_link');
+    if (link) await this.composeTo(link.contactPointId);
   }
 
   /**

@@ -170,6 +170,18 @@ pub struct ContactPoint {
     pub group_ids: Vec<String>,
 }
 
+/// A contact point as a search or a group lists it: the whole contact point, so that compose
+/// can show it without asking again.
+pub type ContactPointSummary = ContactPoint;
+
+/// The deep link that opens compose for a contact point in a viewing client.
+pub fn deep_link(contact_point_id: &str) -> String {
+    format!("{DEEP_LINK_PREFIX}{contact_point_id}")
+}
+
+/// What every contact point's deep link starts with; the id follows.
+pub const DEEP_LINK_PREFIX: &str = "brevdue://contact-point/";
+
 /// One page of contact points.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]

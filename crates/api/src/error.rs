@@ -42,6 +42,16 @@ pub enum ErrorCode {
     RangeNotSatisfiable,
     /// The server failed; nothing was changed.
     Internal,
+    /// A reply to a message whose sender does not allow replies (`reply` is false).
+    ReplyNotAllowed,
+    /// A reply after the original's `replyByDateTime`.
+    ReplyDeadlinePassed,
+    /// `ReplyData` or `ForwardData` names a message that is not in the mailbox written from.
+    UnknownOriginal,
+    /// More attachments than the contact point accepts.
+    TooManyAttachments,
+    /// The files are larger in all than the contact point accepts.
+    AttachmentsTooLarge,
 }
 
 /// A place in a MeMo document: 1-based line and column.

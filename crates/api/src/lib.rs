@@ -19,6 +19,7 @@ mod folder;
 mod mailbox;
 mod memo;
 mod message;
+mod outgoing;
 
 pub use changes::*;
 pub use error::*;
@@ -26,6 +27,7 @@ pub use folder::*;
 pub use mailbox::*;
 pub use memo::*;
 pub use message::*;
+pub use outgoing::*;
 
 /// The path prefix of every resource of the API.
 pub const API_PREFIX: &str = "/apis/v1";

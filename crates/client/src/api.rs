@@ -8,9 +8,12 @@
 //! Paths are built from ids segment by segment (percent-encoded), never by pasting strings the
 //! server sent, so no id can point a request elsewhere.
 
+use brevdue_api::contacts::{
+    Audience, AuthorityType, ContactGroupList, ContactPoint, ContactPointPage,
+};
 use brevdue_api::{
-    ChangeFeed, ErrorBody, ErrorCode, Folder, Mailbox, MessageDetail, MessagePatch, MessageSummary,
-    Page,
+    ChangeFeed, ErrorBody, ErrorCode, Folder, Mailbox, MessageDetail, MessagePatch, MessageSent,
+    MessageSummary, Page,
 };
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use url::Url;
@@ -208,6 +211,97 @@ impl Api {
         .await
     }
 
+    // ---- contact points (writing to the public sector) ----
+
+    /// `GET /apis/v1/contact-points?searchTerm=&authorityType=&audience=&page=&size=`.
+    pub async fn search_contact_points(
+        &self,
+        term: &str,
+        authority_type: Option<AuthorityType>,
+        audience: Option<Audience>,
+        page: u32,
+        size: u32,
+    ) -> Result<ContactPointPage> {
+        let mut url = self.url(&["contact-points"])?;
+        {
+            let mut q = url.query_pairs_mut();
+            if !term.trim().is_empty() {
+                q.append_pair("searchTerm", term);
+            }
+            if let Some(t) = authority_type {
+                q.append_pair("authorityType", t.as_str());
+            }
+            if let Some(a) = audience {
+                q.append_pair("audience", a.as_str());
+            }
+            q.append_pair("page", &page.to_string());
+            q.append_pair("size", &size.max(1).to_string());
+        }
+        self.get_json(url, "searching contact points").await
+    }
+
+    /// `GET /apis/v1/contact-points/{id}`.
+    pub async fn contact_point(&self, id: &str) -> Result<ContactPoint> {
+        let url = self.url(&["contact-points", id])?;
+        self.get_json(url, "fetching a contact point").await
+    }
+
+    /// `GET /apis/v1/contact-groups?authorityId=`.
+    pub async fn contact_groups(&self, authority_id: Option<&str>) -> Result<ContactGroupList> {
+        let mut url = self.url(&["contact-groups"])?;
+        if let Some(a) = authority_id {
+            url.query_pairs_mut().append_pair("authorityId", a);
+        }
+        self.get_json(url, "listing contact groups").await
+    }
+
+    /// `GET /apis/v1/contact-groups/{id}/contact-points?page=&size=`.
+    pub async fn group_contact_points(
+        &self,
+        group_id: &str,
+        page: u32,
+        size: u32,
+    ) -> Result<ContactPointPage> {
+        let mut url = self.url(&["contact-groups", group_id, "contact-points"])?;
+        url.query_pairs_mut()
+            .append_pair("page", &page.to_string())
+            .append_pair("size", &size.max(1).to_string());
+        self.get_json(url, "listing a contact group").await
+    }
+
+    /// `POST /apis/v1/mailboxes/{m}/messages` with the MeMo in the file at `memo` (streamed).
+    /// The same messageUUID sent again gets the first answer.
+    pub async fn send_message(
+        &self,
+        mailbox_id: &str,
+        memo: &std::path::Path,
+        size: u64,
+    ) -> Result<MessageSent> {
+        let url = self.url(&["mailboxes", mailbox_id, "messages"])?;
+        let what = "sending a message";
+        let response = self
+            .send(what, |http, token| {
+                let request = http
+                    .post(url.clone())
+                    .bearer_auth(token.expose())
+                    .header(reqwest::header::CONTENT_TYPE, "application/xml")
+                    .header(reqwest::header::CONTENT_LENGTH, size);
+                match std::fs::File::open(memo) {
+                    Ok(file) => {
+                        let stream = tokio_util::io::ReaderStream::with_capacity(
+                            tokio::fs::File::from_std(file),
+                            64 * 1024,
+                        );
+                        request.body(reqwest::Body::wrap_stream(stream))
+                    }
+                    // The request then fails on its own; the entry stays queued.
+                    Err(_) => request.body(Vec::new()),
+                }
+            })
+            .await?;
+        read_json(response, what).await
+    }
+
     /// `{base}/apis/v1/{segments...}`, each segment percent-encoded.
     fn url(&self, segments: &[&str]) -> Result<Url> {
         let mut url = self.base.clone();
@@ -273,6 +367,11 @@ async fn error_of(response: Response, what: &str) -> ClientError {
             ErrorKind::SignInRequired
         }
         (_, Some(ErrorCode::Conflict)) | (StatusCode::CONFLICT, _) => ErrorKind::Conflict,
+        (_, Some(ErrorCode::ReplyNotAllowed)) => ErrorKind::ReplyNotAllowed,
+        (_, Some(ErrorCode::ReplyDeadlinePassed)) => ErrorKind::ReplyDeadlinePassed,
+        (_, Some(ErrorCode::TooManyAttachments)) => ErrorKind::TooManyAttachments,
+        (_, Some(ErrorCode::AttachmentsTooLarge | ErrorCode::PayloadTooLarge))
+        | (StatusCode::PAYLOAD_TOO_LARGE, _) => ErrorKind::TooLarge,
         (status, _) if status.is_client_error() => ErrorKind::InvalidInput,
         _ => ErrorKind::Server,
     };

@@ -573,6 +573,39 @@ impl Session {
         self.auth.server()
     }
 
+    /// The signed-in person's CPR number, asked of the server's userinfo endpoint when a
+    /// message from their own mailbox is written (its sender). Held only while the message is
+    /// written: never stored, never logged.
+    pub(crate) async fn own_cpr(&self) -> Result<Secret> {
+        #[derive(Deserialize)]
+        struct Cpr {
+            #[serde(rename = "https://data.gov.dk/model/core/eid/cprNumber")]
+            cpr: String,
+        }
+        let what = "asking the server for the sender's CPR number";
+        let metadata = self.auth.metadata().await?;
+        let token = self.access_token().await?;
+        let response = self
+            .auth
+            .inner
+            .http
+            .get(metadata.userinfo_endpoint.clone())
+            .bearer_auth(token.expose())
+            .send()
+            .await
+            .map_err(|e| ClientError::http(what, e))?;
+        if !response.status().is_success() {
+            return Err(ClientError::new(
+                ErrorKind::SignInRequired,
+                format!("{what}: the server answered {}", response.status()),
+            ));
+        }
+        let body = read_limited(response, MAX_OAUTH_BYTES, what).await?;
+        let info: Cpr = serde_json::from_slice(&body)
+            .map_err(|_| ClientError::protocol(format!("{what}: no CPR number in the answer")))?;
+        Ok(Secret::new(info.cpr))
+    }
+
     /// A current access token, refreshed first when it is missing or about to expire.
     pub async fn access_token(&self) -> Result<Secret> {
         let mut access = self.access.lock().await;

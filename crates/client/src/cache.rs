@@ -177,8 +177,14 @@ impl Cache {
     /// A write transaction. `BEGIN IMMEDIATE` takes the write lock at once (waiting up to the
     /// busy timeout): a transaction that read first and wrote later could otherwise fail at
     /// once when another connection wrote in between (WAL's stale snapshot).
-    async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+    pub(crate) async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    /// The connection pool, for the modules that keep their own tables here (drafts, the
+    /// queue of messages to send).
+    pub(crate) fn pool(&self) -> &SqlitePool {
+        &self.pool
     }
 
     /// The cache's folder.
@@ -455,6 +461,25 @@ impl Cache {
             detail,
             agenda,
         }))
+    }
+
+    /// The message with this messageUUID in a mailbox, if cached.
+    pub async fn message_by_uuid(
+        &self,
+        mailbox_id: &str,
+        message_uuid: &str,
+    ) -> Result<Option<CachedMessage>> {
+        let id: Option<(String,)> = sqlx::query_as(
+            "SELECT id FROM messages WHERE mailbox_id = ? AND lower(message_uuid) = lower(?)",
+        )
+        .bind(mailbox_id)
+        .bind(message_uuid)
+        .fetch_optional(&self.pool)
+        .await?;
+        match id {
+            Some((id,)) => self.message(&id).await,
+            None => Ok(None),
+        }
     }
 
     /// Messages matching every word of `text` (in subject, sender or text; case and accents

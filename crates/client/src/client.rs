@@ -20,6 +20,8 @@ use crate::credentials::CredentialStore;
 use crate::error::{ClientError, ErrorKind, Result};
 use crate::sync::{self, BackgroundSync, Progress, SyncEvent, SyncReport};
 
+mod write;
+
 /// The file in the data folder that says who is signed in (no secrets).
 const ACCOUNTS_FILE: &str = "accounts.json";
 /// The folder in the data folder that holds one cache folder per account.
@@ -418,9 +420,10 @@ impl Client {
         Ok(folder.id)
     }
 
-    /// How many changes wait for the server.
+    /// How many changes and messages wait for the server.
     pub async fn pending_changes(&self) -> Result<usize> {
-        Ok(self.current().await?.cache.outbox().await?.len())
+        let s = self.current().await?;
+        Ok(s.cache.outbox().await?.len() + crate::outgoing::pending(&s.cache).await?)
     }
 }
 

@@ -40,6 +40,15 @@ pub enum ErrorKind {
     Protocol,
     /// The caller asked for something that cannot be (a bad URL, an unknown folder name).
     InvalidInput,
+    /// A reply to a message that does not allow replies.
+    ReplyNotAllowed,
+    /// A reply after the message's reply deadline.
+    ReplyDeadlinePassed,
+    /// More attachments than the contact point accepts.
+    TooManyAttachments,
+    /// The message with its attachments is larger than allowed (the contact point's limit, or
+    /// 99.5 MB).
+    TooLarge,
 }
 
 impl ErrorKind {
@@ -59,6 +68,10 @@ impl ErrorKind {
             Self::Server => "SERVER",
             Self::Protocol => "PROTOCOL",
             Self::InvalidInput => "INVALID_INPUT",
+            Self::ReplyNotAllowed => "REPLY_NOT_ALLOWED",
+            Self::ReplyDeadlinePassed => "REPLY_DEADLINE_PASSED",
+            Self::TooManyAttachments => "TOO_MANY_ATTACHMENTS",
+            Self::TooLarge => "TOO_LARGE",
         }
     }
 }
@@ -180,6 +193,10 @@ mod tests {
             ErrorKind::Server,
             ErrorKind::Protocol,
             ErrorKind::InvalidInput,
+            ErrorKind::ReplyNotAllowed,
+            ErrorKind::ReplyDeadlinePassed,
+            ErrorKind::TooManyAttachments,
+            ErrorKind::TooLarge,
         ];
         let codes: std::collections::HashSet<_> = kinds.iter().map(|k| k.code()).collect();
         assert_eq!(codes.len(), kinds.len());

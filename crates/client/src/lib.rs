@@ -22,6 +22,10 @@
 //! | [`Client::create_folder`] | a user folder (online only) |
 //! | [`Client::pending_changes`] | how many changes wait for the server |
 //! | [`Client::agenda`], [`Client::export_ics`] | appointments and deadlines across all mailboxes, as iCalendar |
+//! | [`Client::search_contact_points`], [`Client::contact_point`], [`Client::contact_groups`], [`Client::group_contact_points`] | where to write (online) |
+//! | [`Client::save_draft`], [`Client::drafts`], [`Client::draft`], [`Client::delete_draft`] | drafts in the cache |
+//! | [`Client::send`], [`Client::send_draft`], [`Client::outgoing`] | queue a message (MeMo 1.2, its own messageUUID) and send it exactly once |
+//! | [`Client::reply_to`], [`Client::forward`], [`Client::can_reply`] | drafts with `ReplyData` / `ForwardData` |
 //!
 //! Errors are one [`ClientError`] with a `#[non_exhaustive]` [`ErrorKind`] whose
 //! [`code`](ErrorKind::code) the app sends to the UI as `{code, message}`.
@@ -32,6 +36,8 @@
 //! - [`cache`]: the SQLite cache per server and account, with full-text search and the outbox.
 //! - [`api`]: the typed REST client of the core.
 //! - [`sync`]: the outbox (exactly once, with `If-Match` versions) and the change feeds.
+//! - `drafts`: drafts in the cache; `compose`: a draft as a MeMo model, reply and forward
+//!   drafts, the reply rule; `outgoing`: the queue of messages to send, exactly once.
 //!
 //! What it is not for: no UI, no Tauri, no server code (see `brevdue-core`), no MeMo parsing
 //! (see `brevdue-memo`).
@@ -40,11 +46,18 @@ pub mod api;
 pub mod auth;
 pub mod cache;
 mod client;
+mod compose;
 pub mod credentials;
+mod drafts;
 mod error;
 mod http;
+mod outgoing;
 pub mod sync;
 
+pub use brevdue_api::contacts::{AuthorityType, ContactGroup, ContactPoint, ContactPointSummary};
 pub use client::{Client, ClientConfig};
+pub use compose::{MAX_SUBJECT_CHARS, can_reply};
+pub use drafts::{Draft, DraftAttachment, DraftId, DraftRecipient, ExtraFieldValue};
 pub use error::{ClientError, ErrorKind, Result};
 pub use http::http_client;
+pub use outgoing::OutgoingMessage;

@@ -11,6 +11,9 @@
 //! change is applied once, never twice, however often it is replayed. An entry leaves the
 //! outbox only together with the server's new state of the message (one transaction).
 //!
+//! Messages the user wrote wait in their own queue (`outgoing`), sent before the changes, each
+//! exactly once under its messageUUID.
+//!
 //! Progress (`done` of `total` steps) goes out through a channel; [`spawn`] runs sync in the
 //! background every so often and whenever it is asked to.
 
@@ -58,6 +61,10 @@ pub struct SyncReport {
     pub deleted: u64,
     /// Messages whose details were fetched.
     pub fetched: u64,
+    /// Queued messages the server accepted (written in the client: `outgoing`).
+    pub messages_sent: u64,
+    /// Queued messages the server refused for good.
+    pub messages_failed: u64,
 }
 
 /// Runs one sync. `progress` gets a [`Progress`] after each step.
@@ -72,6 +79,7 @@ pub async fn sync_once(
         done: 0,
         total: 0,
     };
+    send_messages(api, cache, &mut report).await?;
     let outbox = cache.outbox().await?;
     tracker.add(outbox.len() as u64 + 1).await;
     replay_outbox(api, cache, outbox, &mut report, &mut tracker).await?;
@@ -181,8 +189,17 @@ pub async fn download(
     cache.store_file(sha256, size, stream).await
 }
 
-/// Sends the queued changes now (without pulling anything).
+/// Sends the messages queued to be sent (see `outgoing`).
+async fn send_messages(api: &Api, cache: &Cache, report: &mut SyncReport) -> Result<()> {
+    let sent = crate::outgoing::send_all(api, cache).await?;
+    report.messages_sent += sent.sent;
+    report.messages_failed += sent.failed;
+    Ok(())
+}
+
+/// Sends the queued messages and changes now (without pulling anything).
 pub async fn send_outbox(api: &Api, cache: &Cache, report: &mut SyncReport) -> Result<()> {
+    send_messages(api, cache, report).await?;
     let outbox = cache.outbox().await?;
     let mut tracker = Tracker {
         progress: None,

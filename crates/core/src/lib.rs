@@ -23,6 +23,7 @@ mod contact_route;
 pub mod contacts;
 pub mod db;
 pub mod demo;
+pub mod enrich;
 pub mod error;
 mod extract;
 mod files;
@@ -32,6 +33,7 @@ mod memos;
 mod messages;
 pub mod openapi;
 mod pdftext;
+mod qr;
 pub mod release;
 pub mod representatives;
 pub mod routing;
@@ -40,6 +42,7 @@ mod server;
 pub mod state;
 mod text;
 mod timefmt;
+mod writing;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -66,7 +69,10 @@ pub(crate) fn api_routes() -> Router<AppState> {
             "/apis/v1/mailboxes/{mailboxId}/folders",
             get(folders::list).post(folders::create),
         )
-        .route("/apis/v1/mailboxes/{mailboxId}/messages", get(messages::list))
+        .route(
+            "/apis/v1/mailboxes/{mailboxId}/messages",
+            get(messages::list).post(writing::send),
+        )
         .route(
             "/apis/v1/mailboxes/{mailboxId}/messages/{messageId}",
             get(messages::get).patch(messages::patch).delete(messages::delete),
@@ -82,4 +88,6 @@ pub(crate) fn api_routes() -> Router<AppState> {
             get(memos::fetch).delete(memos::recall),
         )
         .route("/apis/v1/memos/{messageUUID}/receipt", post(memos::receipt))
+        .route("/apis/v1/contact-points/{id}/qr.png", get(qr::png))
+        .route("/apis/v1/contact-points/{id}/qr.svg", get(qr::svg))
 }

@@ -75,7 +75,7 @@ pub(crate) async fn recall(
         .bind(&uuid)
         .fetch_optional(&mut *tx)
         .await?;
-    let Some(row) = row.filter(|r| r.sender_authority_id == authority_id) else {
+    let Some(row) = row.filter(|r| r.sender_authority_id.as_deref() == Some(authority_id)) else {
         return Err(ApiError::not_found());
     };
     match row.status.as_str() {
@@ -133,8 +133,9 @@ pub(crate) async fn queue(
         String,
     );
     let rows: Vec<Row> = sqlx::query_as(
-        "SELECT m.message_uuid, m.label, a.cvr, m.contact_point_id, m.post_type, m.raw_size, \
-         m.visible_from FROM memos m JOIN authorities a ON a.id = m.sender_authority_id \
+        "SELECT m.message_uuid, m.label, COALESCE(a.cvr, m.sender_id, ''), m.contact_point_id, \
+         m.post_type, m.raw_size, m.visible_from \
+         FROM memos m LEFT JOIN authorities a ON a.id = m.sender_authority_id \
          WHERE m.recipient_system_id = ? AND m.receipted_at IS NULL AND m.status = 'DELIVERED' \
          ORDER BY m.accepted_at LIMIT 1000",
     )

@@ -6,7 +6,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::contacts::routes as contacts;
-use crate::{changes, files, folders, mailboxes, memos, messages, representatives};
+use crate::{changes, files, folders, mailboxes, memos, messages, qr, representatives, writing};
 
 #[derive(Debug, OpenApi)]
 #[openapi(
@@ -25,12 +25,14 @@ use crate::{changes, files, folders, mailboxes, memos, messages, representatives
         representatives::list, representatives::create, representatives::revoke,
         folders::list, folders::create,
         messages::list, messages::get, messages::patch, messages::delete,
+        writing::send,
         files::content,
         changes::feed,
         memos::create, memos::recall, memos::queue, memos::fetch, memos::receipt,
         contacts::search_contact_points, contacts::get_contact_point,
         contacts::list_contact_groups, contacts::list_group_contact_points,
         contacts::import_contact_structure,
+        qr::png, qr::svg,
     ),
     components(schemas(
         brevdue_api::ErrorBody, brevdue_api::ErrorCode, brevdue_api::ErrorPosition,
@@ -42,7 +44,7 @@ use crate::{changes, files, folders, mailboxes, memos, messages, representatives
         brevdue_api::DocumentRef, brevdue_api::FileRef, brevdue_api::MessagePatch,
         brevdue_api::ChangeFeed,
         brevdue_api::MemoAccepted, brevdue_api::RoutedTo, brevdue_api::MemoStatus,
-        brevdue_api::QueuedMemo,
+        brevdue_api::QueuedMemo, brevdue_api::MessageSent,
         brevdue_api::contacts::ContactPoint, brevdue_api::contacts::ContactPointPage,
         brevdue_api::contacts::ContactGroup, brevdue_api::contacts::ContactGroupList,
         brevdue_api::contacts::ImportReport, brevdue_api::contacts::ImportRejected,

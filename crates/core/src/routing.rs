@@ -74,7 +74,7 @@ pub async fn accept<R: AsyncRead + Unpin>(
         .await
         .map_err(|e| ApiError::internal(&e))??;
     let route = decide(state, &sender, &parsed.model).await?;
-    store(state, &sender, parsed, route).await
+    store(state, &Origin::System(sender), parsed, route).await
 }
 
 /// Accepts a MeMo held in memory; see [`accept`].
@@ -88,10 +88,21 @@ pub async fn accept_bytes(
 
 /// The sending system and its authority.
 #[derive(Debug, Clone)]
-struct SenderSystem {
+pub(crate) struct SenderSystem {
     system_id: String,
     authority_id: String,
     authority_cvr: String,
+}
+
+/// Who hands a memo in: a sender system, or a person writing from a mailbox (`writing`).
+#[derive(Debug, Clone)]
+pub(crate) enum Origin {
+    System(SenderSystem),
+    /// The mailbox written from and the MeMo's senderID (its owner's CPR or CVR number).
+    Mailbox {
+        mailbox_id: String,
+        sender_id: String,
+    },
 }
 
 async fn sender(db: &crate::db::Db, system_id: &str) -> ApiResult<SenderSystem> {
@@ -115,7 +126,7 @@ async fn sender(db: &crate::db::Db, system_id: &str) -> ApiResult<SenderSystem> 
 }
 
 /// Copies `input` into a temporary file, refusing more than `limit` bytes.
-async fn spool<R: AsyncRead + Unpin>(
+pub(crate) async fn spool<R: AsyncRead + Unpin>(
     blobs: &BlobStore,
     mut input: R,
     limit: u64,
@@ -143,17 +154,17 @@ async fn spool<R: AsyncRead + Unpin>(
 }
 
 /// A read MeMo with its bytes in temporary files, not yet stored.
-struct Parsed {
-    model: Message,
-    raw: NamedTempFile,
-    raw_sha256: String,
-    raw_size: u64,
-    files: Vec<(FileId, NamedTempFile)>,
+pub(crate) struct Parsed {
+    pub model: Message,
+    pub raw: NamedTempFile,
+    pub raw_sha256: String,
+    pub raw_size: u64,
+    pub files: Vec<(FileId, NamedTempFile)>,
     text: String,
 }
 
 /// Reads the spooled MeMo (blocking).
-fn parse(blobs: &BlobStore, raw: NamedTempFile, raw_size: u64) -> ApiResult<Parsed> {
+pub(crate) fn parse(blobs: &BlobStore, raw: NamedTempFile, raw_size: u64) -> ApiResult<Parsed> {
     let mut input = HashingReader {
         inner: BufReader::with_capacity(256 * 1024, raw.reopen()?),
         hasher: Sha256::new(),
@@ -310,7 +321,7 @@ impl Sink for SpoolSink<'_> {
 
 /// Where a memo goes.
 #[derive(Debug, Clone)]
-enum Destination {
+pub(crate) enum Destination {
     Person(String),
     Company(String),
     System {
@@ -320,12 +331,25 @@ enum Destination {
 }
 
 #[derive(Debug, Clone)]
-struct Route {
-    destination: Destination,
+pub(crate) struct Route {
+    pub destination: Destination,
     value_date: Option<NaiveDate>,
     visible_from: DateTime<Utc>,
     scheduled: bool,
     now: DateTime<Utc>,
+}
+
+impl Route {
+    /// Delivered at once (a message written in a viewing client has no value date).
+    pub(crate) fn now(destination: Destination, now: DateTime<Utc>) -> Route {
+        Route {
+            destination,
+            value_date: None,
+            visible_from: now,
+            scheduled: false,
+            now,
+        }
+    }
 }
 
 fn unknown(message: impl Into<String>) -> ApiError {
@@ -369,32 +393,10 @@ async fn decide(state: &AppState, sender: &SenderSystem, m: &Message) -> ApiResu
     })
 }
 
-async fn destination(db: &crate::db::Db, m: &Message) -> ApiResult<Destination> {
+pub(crate) async fn destination(db: &crate::db::Db, m: &Message) -> ApiResult<Destination> {
     let id = m.recipient.id.trim();
     if let Some(cp) = &m.recipient.contact_point {
-        let route = crate::contact_route::lookup(db, cp.contact_point_id.trim())
-            .await?
-            .ok_or_else(|| unknown("the recipient's contact point is not known"))?;
-        if route.authority_cvr != id {
-            return Err(unknown(
-                "the contact point does not belong to the recipient authority",
-            ));
-        }
-        let system_id = match route.recipient_system_id {
-            Some(s) => s,
-            None => default_recipient(db, &route.authority_id)
-                .await?
-                .ok_or_else(|| {
-                    ApiError::unprocessable(
-                        ErrorCode::Unroutable,
-                        "the authority has no recipient system for this contact point",
-                    )
-                })?,
-        };
-        return Ok(Destination::System {
-            system_id,
-            contact_point_id: Some(cp.contact_point_id.trim().to_owned()),
-        });
+        return contact_point_destination(db, cp.contact_point_id.trim(), Some(id)).await;
     }
     match m.recipient.id_type.trim().to_ascii_uppercase().as_str() {
         "CPR" => {
@@ -440,7 +442,39 @@ async fn destination(db: &crate::db::Db, m: &Message) -> ApiResult<Destination> 
     }
 }
 
-async fn default_recipient(
+/// Post to contact point `contact_point_id` (of the authority with CVR `authority_cvr`, when
+/// given): its mapped recipient system, else its authority's default.
+pub(crate) async fn contact_point_destination(
+    db: &crate::db::Db,
+    contact_point_id: &str,
+    authority_cvr: Option<&str>,
+) -> ApiResult<Destination> {
+    let route = crate::contact_route::lookup(db, contact_point_id)
+        .await?
+        .ok_or_else(|| unknown("the recipient's contact point is not known"))?;
+    if authority_cvr.is_some_and(|cvr| route.authority_cvr != cvr) {
+        return Err(unknown(
+            "the contact point does not belong to the recipient authority",
+        ));
+    }
+    let system_id = match route.recipient_system_id {
+        Some(s) => s,
+        None => default_recipient(db, &route.authority_id)
+            .await?
+            .ok_or_else(|| {
+                ApiError::unprocessable(
+                    ErrorCode::Unroutable,
+                    "the authority has no recipient system for this contact point",
+                )
+            })?,
+    };
+    Ok(Destination::System {
+        system_id,
+        contact_point_id: Some(contact_point_id.to_owned()),
+    })
+}
+
+pub(crate) async fn default_recipient(
     db: &crate::db::Db,
     authority_id: &str,
 ) -> Result<Option<String>, sqlx::Error> {
@@ -452,15 +486,26 @@ async fn default_recipient(
     Ok(row.map(|(s,)| s))
 }
 
-async fn store(
+/// The result given for the memo `uuid` if `origin` handed it in before; see [`existing`].
+pub(crate) async fn accepted_before(
     state: &AppState,
-    sender: &SenderSystem,
+    uuid: &str,
+    origin: &Origin,
+) -> ApiResult<Option<Accepted>> {
+    let mut conn = state.db.acquire().await?;
+    existing(&mut conn, uuid, origin).await
+}
+
+/// Stores a read, checked and routed memo; see the module documentation (step 4).
+pub(crate) async fn store(
+    state: &AppState,
+    origin: &Origin,
     parsed: Parsed,
     route: Route,
 ) -> ApiResult<Accepted> {
     let uuid = parsed.model.message_uuid.as_hyphenated().to_string();
     let mut conn = state.db.acquire().await?;
-    if let Some(done) = existing(&mut conn, &uuid, sender).await? {
+    if let Some(done) = existing(&mut conn, &uuid, origin).await? {
         return Ok(done);
     }
     drop(conn);
@@ -520,15 +565,25 @@ async fn store(
             contact_point_id.clone(),
         ),
     };
+    let (sender_system, sender_authority, sender_mailbox, sender_id) = match origin {
+        Origin::System(s) => (Some(&s.system_id), Some(&s.authority_id), None, None),
+        Origin::Mailbox {
+            mailbox_id,
+            sender_id,
+        } => (None, None, Some(mailbox_id), Some(sender_id)),
+    };
     let inserted = sqlx::query(
-        "INSERT INTO memos (message_uuid, sender_system_id, sender_authority_id, routed_to, \
+        "INSERT INTO memos (message_uuid, sender_system_id, sender_authority_id, \
+         sender_mailbox_id, sender_id, routed_to, \
          mailbox_id, recipient_system_id, contact_point_id, label, post_type, raw_sha256, \
          raw_size, model_json, value_date, visible_from, accepted_at, status) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&uuid)
-    .bind(&sender.system_id)
-    .bind(&sender.authority_id)
+    .bind(sender_system)
+    .bind(sender_authority)
+    .bind(sender_mailbox)
+    .bind(sender_id)
     .bind(routed_to_str(routed_to))
     .bind(&mailbox_id)
     .bind(&system_id)
@@ -550,14 +605,28 @@ async fn store(
             // The same messageUUID, accepted meanwhile by a concurrent request.
             tx.rollback().await?;
             let mut conn = state.db.acquire().await?;
-            return existing(&mut conn, &uuid, sender)
+            return existing(&mut conn, &uuid, origin)
                 .await?
                 .ok_or_else(|| ApiError::internal(&"a duplicate memo vanished"));
         }
         Err(e) => return Err(e.into()),
     }
+    let written = matches!(origin, Origin::Mailbox { .. });
     if let Some(mailbox_id) = &mailbox_id {
-        deliver(&mut tx, mailbox_id, &uuid, &model, &route, &text).await?;
+        let copy = MailboxCopy {
+            folder: FolderType::Inbox,
+            read: false,
+            sender_public: !written,
+        };
+        deliver(&mut tx, mailbox_id, copy, &uuid, &model, &route, &text).await?;
+    }
+    if let Origin::Mailbox { mailbox_id, .. } = origin {
+        let copy = MailboxCopy {
+            folder: FolderType::Sent,
+            read: true,
+            sender_public: false,
+        };
+        deliver(&mut tx, mailbox_id, copy, &uuid, &model, &route, &text).await?;
     }
     tx.commit().await?;
     tracing::info!(
@@ -580,16 +649,27 @@ async fn store(
     })
 }
 
-/// Puts the memo in the mailbox's inbox: visible now, or at its value date.
+/// Which copy of a memo a mailbox gets.
+#[derive(Debug, Clone, Copy)]
+struct MailboxCopy {
+    folder: FolderType,
+    read: bool,
+    /// Whether the sender is a public authority (representatives see only those).
+    sender_public: bool,
+}
+
+/// Puts the memo in a folder of the mailbox (the recipient's INBOX, the writer's SENT):
+/// visible now, or at its value date.
 async fn deliver(
     conn: &mut SqliteConnection,
     mailbox_id: &str,
+    copy: MailboxCopy,
     uuid: &str,
     model: &Message,
     route: &Route,
     text: &str,
 ) -> ApiResult<()> {
-    let inbox = mailboxes::system_folder(&mut *conn, mailbox_id, FolderType::Inbox).await?;
+    let folder = mailboxes::system_folder(&mut *conn, mailbox_id, copy.folder).await?;
     let change = changes::next_seq(&mut *conn).await?;
     let has_attachments = model
         .documents
@@ -598,20 +678,23 @@ async fn deliver(
     let (seq,): (i64,) = sqlx::query_as(
         "INSERT INTO messages (id, mailbox_id, message_uuid, folder_id, label, sender_id, \
          sender_id_type, sender_label, sender_public, received_at, reply_by, has_attachments, \
-         visible, change_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?) RETURNING seq",
+         visible, read, change_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         RETURNING seq",
     )
     .bind(Uuid::new_v4().to_string())
     .bind(mailbox_id)
     .bind(uuid)
-    .bind(&inbox)
+    .bind(&folder)
     .bind(&model.label)
     .bind(model.sender.id.trim())
     .bind(&model.sender.id_type)
     .bind(&model.sender.label)
+    .bind(copy.sender_public)
     .bind(timefmt::to_db(route.visible_from))
     .bind(model.reply_by_date_time.map(timefmt::to_db))
     .bind(has_attachments)
     .bind(!route.scheduled)
+    .bind(copy.read)
     .bind(change)
     .fetch_one(&mut *conn)
     .await?;
@@ -620,20 +703,24 @@ async fn deliver(
 }
 
 /// The result given for the memo `uuid` if it was accepted before. A messageUUID another
-/// authority used is a conflict.
+/// authority (or another mailbox) used is a conflict.
 async fn existing(
     conn: &mut SqliteConnection,
     uuid: &str,
-    sender: &SenderSystem,
+    origin: &Origin,
 ) -> ApiResult<Option<Accepted>> {
     let row: Option<MemoRow> = sqlx::query_as(MEMO_ROW)
         .bind(uuid)
         .fetch_optional(conn)
         .await?;
     let Some(row) = row else { return Ok(None) };
-    if row.sender_authority_id != sender.authority_id {
+    let same = match origin {
+        Origin::System(s) => row.sender_authority_id.as_deref() == Some(&s.authority_id),
+        Origin::Mailbox { mailbox_id, .. } => row.sender_mailbox_id.as_deref() == Some(mailbox_id),
+    };
+    if !same {
         return Err(ApiError::conflict(
-            "this messageUUID was used by another authority",
+            "this messageUUID was used by another sender",
         ));
     }
     Ok(Some(Accepted {
@@ -642,14 +729,18 @@ async fn existing(
     }))
 }
 
-pub(crate) const MEMO_ROW: &str = "SELECT message_uuid, sender_authority_id, routed_to, \
-     recipient_system_id, value_date, accepted_at, status FROM memos WHERE message_uuid = ?";
+pub(crate) const MEMO_ROW: &str = "SELECT message_uuid, sender_authority_id, sender_mailbox_id, \
+     routed_to, recipient_system_id, value_date, accepted_at, status \
+     FROM memos WHERE message_uuid = ?";
 
 /// A memo row as [`MEMO_ROW`] selects it.
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct MemoRow {
     pub message_uuid: String,
-    pub sender_authority_id: String,
+    /// Set for a memo from a sender system.
+    pub sender_authority_id: Option<String>,
+    /// Set for a message written in a viewing client.
+    pub sender_mailbox_id: Option<String>,
     pub routed_to: String,
     pub recipient_system_id: Option<String>,
     pub value_date: Option<String>,
@@ -678,7 +769,7 @@ impl MemoRow {
     }
 }
 
-fn routed_to_str(r: RoutedTo) -> &'static str {
+pub(crate) fn routed_to_str(r: RoutedTo) -> &'static str {
     match r {
         RoutedTo::Mailbox => "MAILBOX",
         RoutedTo::RecipientSystem => "RECIPIENT_SYSTEM",

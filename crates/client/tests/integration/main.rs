@@ -12,6 +12,7 @@
 //!   with reuse detection, resuming after a restart, sign-out.
 //! - `with_core`: against a real core: sync into the cache, reading offline, changes made
 //!   offline applied exactly once after the core restarts, background sync.
+//! - `writing`: drafts, sending exactly once through the queue, replies and forwards.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -25,3 +26,4 @@ mod cache;
 mod credentials;
 mod sign_in;
 mod with_core;
+mod writing;

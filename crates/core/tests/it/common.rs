@@ -383,6 +383,11 @@ pub struct MemoSpec {
     pub label: String,
     pub value_date: Option<NaiveDate>,
     pub post_type: Option<String>,
+    /// May the recipient reply, and until when.
+    pub reply: bool,
+    pub reply_by: Option<DateTime<Utc>>,
+    /// The sender's contact point (where replies go).
+    pub sender_contact_point: Option<String>,
     /// (document kind, file name, MIME type, bytes); the first is the main document.
     pub files: Vec<(DocumentKind, String, String, Vec<u8>)>,
 }
@@ -400,6 +405,9 @@ impl MemoSpec {
             label: label.into(),
             value_date: None,
             post_type: None,
+            reply: false,
+            reply_by: None,
+            sender_contact_point: None,
             files: vec![(
                 DocumentKind::Main,
                 "brev.txt".into(),
@@ -461,8 +469,8 @@ impl MemoSpec {
             label: self.label.clone(),
             notification: None,
             additional_notification: None,
-            reply: false,
-            reply_by_date_time: None,
+            reply: self.reply,
+            reply_by_date_time: self.reply_by,
             do_not_deliver_until_date: self.value_date,
             mandatory: false,
             legal_notification: false,
@@ -471,6 +479,12 @@ impl MemoSpec {
                 id: self.sender_cvr.clone(),
                 id_type: "CVR".into(),
                 label: self.sender_label.clone(),
+                contact_point: self.sender_contact_point.as_ref().map(|cp| {
+                    brevdue_memo::ContactPoint {
+                        contact_point_id: cp.clone(),
+                        ..Default::default()
+                    }
+                }),
                 ..Sender::default()
             },
             recipient: Recipient {

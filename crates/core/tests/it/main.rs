@@ -11,6 +11,8 @@
 //! - `pull`: recipient systems' queues, raw memos, receipts.
 //! - `access`: the access matrix, every endpoint as every kind of caller.
 //! - `server`: health, OpenAPI, shutdown.
+//! - `writing`: messages written in a viewing client (enrichment, replies, forwards, limits),
+//!   contact points' QR codes.
 
 #![allow(unreachable_pub, dead_code)]
 // Test helpers outside #[test] functions may fail loudly too.
@@ -25,3 +27,4 @@ mod pull;
 mod routing;
 mod server;
 mod value_date;
+mod writing;

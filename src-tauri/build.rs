@@ -26,6 +26,17 @@ const COMMANDS: &[&str] = &[
     "pick_attachments",
     "forget_attachment",
     "take_compose_link",
+    "search_contact_points",
+    "contact_groups",
+    "group_contact_points",
+    "contact_point",
+    "prepare_draft",
+    "save_draft",
+    "drafts",
+    "draft",
+    "delete_draft",
+    "send_message",
+    "thread",
 ];
 
 fn main() {

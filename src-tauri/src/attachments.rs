@@ -140,7 +140,10 @@ mod tests {
         assert_eq!(got.len(), 1, "the folder and the missing path are left out");
         assert_eq!(got[0].name, "pasfoto.jpg");
         assert_eq!(got[0].size, 1234);
-        assert!(!got[0].handle.contains("pasfoto"), "the handle says nothing of the path");
+        assert!(
+            !got[0].handle.contains("pasfoto"),
+            "the handle says nothing of the path"
+        );
         check_handle(&got[0].handle).unwrap();
         assert_eq!(registry.get(&got[0].handle).unwrap().path, file);
         registry.forget(&got[0].handle);
@@ -150,7 +153,9 @@ mod tests {
     #[test]
     fn refuses_too_many_at_once_and_bad_handles() {
         let registry = Registry::default();
-        let many: Vec<PathBuf> = (0..=MAX_PER_PICK).map(|i| PathBuf::from(format!("/x/{i}"))).collect();
+        let many: Vec<PathBuf> = (0..=MAX_PER_PICK)
+            .map(|i| PathBuf::from(format!("/x/{i}")))
+            .collect();
         assert!(registry.register(&many).is_err());
         for bad in ["", "../etc/passwd", "/home/x", "h-1"] {
             assert!(check_handle(bad).is_err(), "{bad}");

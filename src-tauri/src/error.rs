@@ -109,6 +109,8 @@ pub(crate) fn code_of(kind: ErrorKind) -> ErrorCode {
         ErrorKind::Forbidden => ErrorCode::Forbidden,
         ErrorKind::Conflict | ErrorKind::Stale => ErrorCode::Conflict,
         ErrorKind::InvalidInput => ErrorCode::InvalidInput,
+        ErrorKind::TooManyAttachments | ErrorKind::TooLarge => ErrorCode::TooLarge,
+        ErrorKind::ReplyNotAllowed | ErrorKind::ReplyDeadlinePassed => ErrorCode::ReplyClosed,
         _ => ErrorCode::Internal,
     }
 }

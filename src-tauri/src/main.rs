@@ -99,6 +99,17 @@ fn main() -> anyhow::Result<()> {
             commands::compose::pick_attachments,
             commands::compose::forget_attachment,
             commands::compose::take_compose_link,
+            commands::compose::search_contact_points,
+            commands::compose::contact_groups,
+            commands::compose::group_contact_points,
+            commands::compose::contact_point,
+            commands::compose::prepare_draft,
+            commands::compose::save_draft,
+            commands::compose::drafts,
+            commands::compose::draft,
+            commands::compose::delete_draft,
+            commands::compose::send_message,
+            commands::compose::thread,
         ])
         .run(tauri::generate_context!())
         .context("the app stopped with an error")

@@ -109,8 +109,8 @@ export function sendProblems(draft: Draft, limits: AttachmentLimits | null | und
   if ([...draft.body].length > MAX_BODY_CHARS) {
     problems.push({ key: 'compose.problem.bodyTooLong', params: { max: MAX_BODY_CHARS }, field: 'compose-body' });
   }
-  draft.extraFields.forEach((v, i) => {
-    if ([...v].length > MAX_EXTRA_FIELD_CHARS) {
+  draft.extraFields.forEach((f, i) => {
+    if ([...f.value].length > MAX_EXTRA_FIELD_CHARS) {
       problems.push({
         key: 'compose.problem.extraTooLong',
         params: { max: MAX_EXTRA_FIELD_CHARS },
@@ -135,7 +135,7 @@ export function hasContent(draft: Draft): boolean {
     draft.subject.trim() !== '' ||
     draft.body.trim() !== '' ||
     draft.attachments.length > 0 ||
-    draft.extraFields.some((v) => v.trim() !== '') ||
+    draft.extraFields.some((f) => f.value.trim() !== '') ||
     draft.recipient !== null
   );
 }

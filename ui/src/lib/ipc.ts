@@ -45,6 +45,7 @@
  * | `contact_point` | `{ id }` | {@link ContactPointInfo} (also for a deep link) |
  * | `pick_attachments` | – | {@link Attachment}[]: Rust opens the file dialog; empty when cancelled |
  * | `forget_attachment` | `{ handle }` | – (the user removed it) |
+ * | `prepare_draft` | `{ mailboxId, kind, messageId }` | {@link Draft}, saved: a reply (to the sender, with ReplyData) or a forward (with ForwardData and the letter's files as attachments) |
  * | `save_draft` | `{ draft }` | {@link Draft} with its id and `updated` |
  * | `drafts` | `{ mailboxId }` | {@link DraftSummary}[], newest first |
  * | `draft` | `{ id }` | {@link Draft} |
@@ -144,6 +145,7 @@ export interface Commands {
   contact_point: { args: { id: string }; result: ContactPointInfo };
   pick_attachments: { args: undefined; result: Attachment[] };
   forget_attachment: { args: { handle: string }; result: null };
+  prepare_draft: { args: { mailboxId: string; kind: 'reply' | 'forward'; messageId: string }; result: Draft };
   save_draft: { args: { draft: Draft }; result: Draft };
   drafts: { args: { mailboxId: string }; result: DraftSummary[] };
   draft: { args: { id: string }; result: Draft };

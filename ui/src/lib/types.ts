@@ -578,11 +578,17 @@ export interface Draft {
   recipient: Addressee | null;
   subject: string;
   body: string;
-  /** The values of the contact point's extra fields, in its order (empty when not filled in). */
-  extraFields: string[];
+  /** The contact point's extra fields as filled in, in its order (at most 2, never required). */
+  extraFields: ExtraFieldValue[];
   attachments: Attachment[];
   /** When it was last saved (RFC 3339); set by Rust. */
   updated?: string | null;
+}
+
+/** One extra field as the user filled it in. */
+export interface ExtraFieldValue {
+  label: string;
+  value: string;
 }
 
 /** A draft in the list of drafts. */

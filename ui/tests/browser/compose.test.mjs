@@ -153,7 +153,10 @@ describe('Writing in the browser', { concurrency: false }, () => {
     const [sent] = await m.sent();
     assert.equal(sent.recipient.id, 'fjordmark-pas');
     assert.equal(sent.subject, 'Mistet pas i udlandet');
-    assert.deepEqual(sent.extraFields, ['', '201234567']);
+    assert.deepEqual(sent.extraFields, [
+      { label: 'Barnets CPR-nummer', value: '' },
+      { label: 'Dit pasnummer', value: '201234567' },
+    ]);
     assert.deepEqual(sent.attachments.map((/** @type {any} */ a) => a.name), ['politianmeldelse.pdf', 'pasfoto.jpg']);
 
     await page.getByRole('button', { name: 'Gå til Sendt' }).click();

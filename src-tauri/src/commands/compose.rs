@@ -517,6 +517,7 @@ pub(crate) async fn pick_attachments(
         .dialog()
         .file()
         .set_parent(&window)
+        .set_title("Vedhæft filer")
         .pick_files(move |paths| {
             let _ = answer.send(paths);
         });

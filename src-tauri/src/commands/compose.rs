@@ -484,25 +484,74 @@ pub(crate) async fn send_message(
     })
 }
 
-/// The conversation of a message, oldest first. The cache does not link replies to their
-/// originals yet, so this is the message alone (the UI shows a thread only from two).
+/// How many of a mailbox's newest messages are looked through for a conversation.
+const THREAD_SCAN: u32 = 200;
+
+/// The conversation of a message, oldest first: the message, the messages it answers, the
+/// messages that answer it, and other answers to the same message (linked by the messageUUIDs
+/// of `ReplyData`), among the mailbox's newest 200 messages in the cache.
 #[tauri::command]
 pub(crate) async fn thread(
     mailbox_id: String,
     message_id: String,
     state: State<'_, Shared>,
 ) -> CmdResult<Vec<ThreadEntry>> {
-    check_id("mailboxId", &mailbox_id)?;
+    let mailbox_id = check_id("mailboxId", &mailbox_id)?;
     let message_id = check_id("messageId", &message_id)?;
     let client = &state.backend().await?.client;
-    let m = client.message(message_id).await?;
-    Ok(vec![ThreadEntry {
+    let sent_folder = client
+        .folders(mailbox_id)
+        .await?
+        .into_iter()
+        .find(|f| f.folder_type == brevdue_api::FolderType::Sent)
+        .map(|f| f.id);
+    let entry = |m: &brevdue_client::cache::CachedMessage| ThreadEntry {
         message_id: m.item.id.clone(),
         label: m.item.label.clone(),
         sender_label: m.item.sender.clone(),
         received_date_time: m.item.received,
-        sent: false,
-    }])
+        sent: sent_folder.as_deref() == Some(m.item.folder_id.as_str()),
+    };
+    let this = client.message(message_id).await?;
+    if this.item.mailbox_id != mailbox_id {
+        return Err(CommandError::not_found("no such message in the mailbox"));
+    }
+    let mut out = vec![entry(&this)];
+    let Some(detail) = &this.detail else {
+        return Ok(out);
+    };
+    let own = detail.memo.message_uuid;
+    let answers: Vec<uuid::Uuid> = detail
+        .memo
+        .reply_data
+        .iter()
+        .map(|r| r.message_uuid)
+        .collect();
+    let items = client
+        .messages(&brevdue_client::cache::ListQuery {
+            mailbox_id: mailbox_id.to_owned(),
+            size: THREAD_SCAN,
+            ..brevdue_client::cache::ListQuery::default()
+        })
+        .await?;
+    for item in items.iter().filter(|i| i.id != this.item.id) {
+        let Ok(other) = client.message(&item.id).await else {
+            continue;
+        };
+        let Some(d) = &other.detail else {
+            continue;
+        };
+        let related = answers.contains(&d.memo.message_uuid)
+            || d.memo
+                .reply_data
+                .iter()
+                .any(|r| r.message_uuid == own || answers.contains(&r.message_uuid));
+        if related {
+            out.push(entry(&other));
+        }
+    }
+    out.sort_by_key(|e| e.received_date_time);
+    Ok(out)
 }
 
 /// Opens the system's file dialog (several files may be chosen) and registers what the user

@@ -597,3 +597,117 @@ pub(crate) async fn take_compose_link(
         .take_pending_link()
         .map(|contact_point_id| ComposeRequest { contact_point_id }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft() -> UiDraft {
+        UiDraft {
+            id: None,
+            mailbox_id: "mb-1".into(),
+            kind: DraftKind::New,
+            original_message_id: None,
+            authority_type: Some(AuthorityType::Municipality),
+            recipient: Some(Addressee::ContactPoint {
+                id: "pas".into(),
+                label: "Fjordmark Kommune: Pas".into(),
+            }),
+            subject: "Nyt pas".into(),
+            body: "Hej\nmed linjeskift\ttab".into(),
+            extra_fields: vec![ExtraField {
+                label: "Barnets CPR-nummer".into(),
+                value: String::new(),
+            }],
+            attachments: vec![],
+            updated: None,
+        }
+    }
+
+    #[test]
+    fn a_good_draft_passes_and_its_json_is_the_uis() {
+        check_draft(&draft()).unwrap();
+        let json = serde_json::to_value(draft()).unwrap();
+        assert_eq!(json["mailboxId"], "mb-1");
+        assert_eq!(json["authorityType"], "MUNICIPALITY");
+        assert_eq!(json["recipient"]["kind"], "contactPoint");
+        let back: UiDraft = serde_json::from_value(serde_json::json!({
+            "id": null, "mailboxId": "m", "kind": "forward", "originalMessageId": "x",
+            "authorityType": null, "recipient": {"kind": "cpr", "id": "0101901234"},
+            "subject": "", "body": "", "extraFields": [],
+            "attachments": [{"handle": "h", "name": "a.pdf", "size": 3}]
+        }))
+        .unwrap();
+        assert_eq!(back.kind, DraftKind::Forward);
+        assert_eq!(
+            back.recipient,
+            Some(Addressee::Cpr {
+                id: "0101901234".into()
+            })
+        );
+    }
+
+    #[test]
+    fn bad_drafts_are_refused() {
+        let cases: Vec<(&str, Box<dyn Fn(&mut UiDraft)>)> = vec![
+            ("mailbox", Box::new(|d| d.mailbox_id = "../x".into())),
+            ("draft id", Box::new(|d| d.id = Some("not-a-uuid".into()))),
+            (
+                "subject",
+                Box::new(|d| d.subject = "x".repeat(MAX_SUBJECT_CHARS + 1)),
+            ),
+            (
+                "body",
+                Box::new(|d| d.body = "x".repeat(MAX_BODY_CHARS + 1)),
+            ),
+            ("control", Box::new(|d| d.body = "a\u{0}b".into())),
+            (
+                "cpr",
+                Box::new(|d| d.recipient = Some(Addressee::Cpr { id: "12345".into() })),
+            ),
+            (
+                "cvr",
+                Box::new(|d| {
+                    d.recipient = Some(Addressee::Cvr {
+                        id: "1234567a".into(),
+                    })
+                }),
+            ),
+            (
+                "three extra fields",
+                Box::new(|d| {
+                    d.extra_fields = (0..3)
+                        .map(|i| ExtraField {
+                            label: format!("f{i}"),
+                            value: String::new(),
+                        })
+                        .collect()
+                }),
+            ),
+            (
+                "handle",
+                Box::new(|d| {
+                    d.attachments = vec![HandleRef {
+                        handle: "/etc/passwd".into(),
+                        name: String::new(),
+                        size: 0,
+                    }]
+                }),
+            ),
+        ];
+        for (what, change) in cases {
+            let mut d = draft();
+            change(&mut d);
+            assert!(check_draft(&d).is_err(), "{what}");
+        }
+    }
+
+    #[test]
+    fn a_cpr_number_is_never_shown_whole_in_the_list() {
+        let label = recipient_label(&DraftRecipient::Citizen {
+            cpr: "0101901234".into(),
+        });
+        assert_eq!(label, "CPR 010190-xxxx");
+        assert!(!label.contains("1234"));
+    }
+}

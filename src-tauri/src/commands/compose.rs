@@ -647,9 +647,11 @@ mod tests {
         );
     }
 
+    type Change = Box<dyn Fn(&mut UiDraft)>;
+
     #[test]
     fn bad_drafts_are_refused() {
-        let cases: Vec<(&str, Box<dyn Fn(&mut UiDraft)>)> = vec![
+        let cases: Vec<(&str, Change)> = vec![
             ("mailbox", Box::new(|d| d.mailbox_id = "../x".into())),
             ("draft id", Box::new(|d| d.id = Some("not-a-uuid".into()))),
             (

@@ -30,6 +30,20 @@ const COMMANDS: &[&str] = &[
     "save_memo_file",
     "export_memo_file_ics",
     "print_memo_file",
+    "pick_attachments",
+    "forget_attachment",
+    "take_compose_link",
+    "search_contact_points",
+    "contact_groups",
+    "group_contact_points",
+    "contact_point",
+    "prepare_draft",
+    "save_draft",
+    "drafts",
+    "draft",
+    "delete_draft",
+    "send_message",
+    "thread",
 ];
 
 fn main() {

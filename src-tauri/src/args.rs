@@ -30,7 +30,8 @@ pub(crate) struct Args {
 pub(crate) enum Target {
     /// A MeMo file to show.
     File(PathBuf),
-    /// An address of another scheme (a `brevdue://` link, handled elsewhere).
+    /// An address of another scheme: a `brevdue://contact-point/<id>` link, as the operating
+    /// system passes it, opens compose for that contact point; anything else is ignored.
     Link(String),
 }
 
@@ -39,6 +40,14 @@ impl Args {
     pub(crate) fn memo_file(&self) -> Option<&std::path::Path> {
         match &self.file {
             Some(Target::File(path)) => Some(path),
+            _ => None,
+        }
+    }
+
+    /// The link the app was started with, if any (checked by `deep_link`).
+    pub(crate) fn link(&self) -> Option<&str> {
+        match &self.file {
+            Some(Target::Link(link)) => Some(link),
             _ => None,
         }
     }
@@ -120,5 +129,12 @@ mod tests {
         assert_eq!(args.server.unwrap().as_str(), "http://127.0.0.1:1/");
         assert_eq!(args.data_dir.unwrap(), PathBuf::from("/tmp/x"));
         assert!(Args::try_parse_from(["brevdue-desktop", "--server", "javascript:x"]).is_err());
+    }
+
+    #[test]
+    fn takes_a_link_as_the_operating_system_passes_it() {
+        let args =
+            Args::try_parse_from(["brevdue-desktop", "brevdue://contact-point/pas"]).unwrap();
+        assert_eq!(args.link.as_deref(), Some("brevdue://contact-point/pas"));
     }
 }

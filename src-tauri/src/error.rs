@@ -34,6 +34,10 @@ pub(crate) enum ErrorCode {
     Io,
     /// The UI's own code for running outside the app.
     NoBackend,
+    /// The message is bigger, or has more attachments, than the recipient accepts.
+    TooLarge,
+    /// The message may not be answered (not allowed, or past its deadline).
+    ReplyClosed,
     /// Anything else.
     Internal,
 }
@@ -41,7 +45,7 @@ pub(crate) enum ErrorCode {
 impl ErrorCode {
     /// Every code, in the order of `ERROR_CODES` in `ipc.ts`.
     #[cfg(test)]
-    const ALL: [ErrorCode; 11] = [
+    const ALL: [ErrorCode; 13] = [
         ErrorCode::Offline,
         ErrorCode::SignedOut,
         ErrorCode::NotFound,
@@ -52,6 +56,8 @@ impl ErrorCode {
         ErrorCode::Server,
         ErrorCode::Io,
         ErrorCode::NoBackend,
+        ErrorCode::TooLarge,
+        ErrorCode::ReplyClosed,
         ErrorCode::Internal,
     ];
 }
@@ -103,6 +109,8 @@ pub(crate) fn code_of(kind: ErrorKind) -> ErrorCode {
         ErrorKind::Forbidden => ErrorCode::Forbidden,
         ErrorKind::Conflict | ErrorKind::Stale => ErrorCode::Conflict,
         ErrorKind::InvalidInput => ErrorCode::InvalidInput,
+        ErrorKind::TooManyAttachments | ErrorKind::TooLarge => ErrorCode::TooLarge,
+        ErrorKind::ReplyNotAllowed | ErrorKind::ReplyDeadlinePassed => ErrorCode::ReplyClosed,
         _ => ErrorCode::Internal,
     }
 }

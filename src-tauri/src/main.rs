@@ -15,9 +15,11 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod args;
+mod attachments;
 mod backend;
 mod background;
 mod commands;
+mod deep_link;
 mod error;
 mod html;
 mod links;
@@ -29,7 +31,8 @@ mod tray;
 
 use anyhow::Context;
 use clap::Parser;
-use tauri::Manager;
+use tauri::{Emitter, Manager};
+use tauri_plugin_deep_link::DeepLinkExt;
 use tokio::sync::watch;
 use tracing_subscriber::EnvFilter;
 
@@ -42,6 +45,8 @@ use crate::state::Shared;
 
 /// The main window's label (see `tauri.conf.json`).
 const MAIN_WINDOW: &str = "main";
+/// The event that brings files dropped on the window to compose.
+const DROPPED_EVENT: &str = "attachments-dropped";
 
 fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
@@ -60,17 +65,25 @@ fn main() -> anyhow::Result<()> {
     }));
     let mut builder = tauri::Builder::default();
     if file_mode.0.is_none() {
-        // First, so that a second start only brings the running window forward. A file opened
-        // from disk gets a window (and process) of its own instead, with no account.
-        builder = builder.plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+        // First, so that a second start only brings the running window forward; a second start
+        // with a `brevdue://contact-point/<id>` link (the OS passes it on the command line)
+        // hands the link to this one. A file opened from disk gets a window (and process) of
+        // its own instead, with no account.
+        builder = builder.plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
             if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
                 let _ = window.unminimize();
                 let _ = window.set_focus();
+            }
+            if let Some(id) = deep_link::from_args(&argv) {
+                deep_link::open(app, id);
             }
         }));
     }
     builder
         .plugin(tauri_plugin_autostart::Builder::new().build())
+        // The `brevdue` scheme (tauri.conf.json; on Linux the bundle's .desktop file registers
+        // it). On macOS links arrive as events of this plugin.
+        .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_opener::init())
@@ -107,9 +120,48 @@ fn main() -> anyhow::Result<()> {
             commands::memo_file::save_memo_file,
             commands::memo_file::export_memo_file_ics,
             commands::memo_file::print_memo_file,
+            commands::compose::pick_attachments,
+            commands::compose::forget_attachment,
+            commands::compose::take_compose_link,
+            commands::compose::search_contact_points,
+            commands::compose::contact_groups,
+            commands::compose::group_contact_points,
+            commands::compose::contact_point,
+            commands::compose::prepare_draft,
+            commands::compose::save_draft,
+            commands::compose::drafts,
+            commands::compose::draft,
+            commands::compose::delete_draft,
+            commands::compose::send_message,
+            commands::compose::thread,
         ])
         .run(tauri::generate_context!())
         .context("the app stopped with an error")
+}
+
+/// Files dropped on the window: their paths come from the OS through Tauri's drag-drop
+/// event (the web view never sees them); they are registered and their handles sent to the
+/// window, where compose attaches them.
+fn watch_drops(app: &tauri::App) {
+    let Some(window) = app.get_webview_window(MAIN_WINDOW) else {
+        return;
+    };
+    let handle = app.handle().clone();
+    window.on_window_event(move |event| {
+        let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event else {
+            return;
+        };
+        let state = handle.state::<Shared>();
+        match state.attachments.register(paths) {
+            Ok(files) if !files.is_empty() => {
+                if let Err(error) = handle.emit_to(MAIN_WINDOW, DROPPED_EVENT, files) {
+                    tracing::warn!(%error, "dropped files could not be passed to the window");
+                }
+            }
+            Ok(_) => {}
+            Err(error) => tracing::info!(%error, "dropped files refused"),
+        }
+    });
 }
 
 /// Finds the folders and settings, and starts the backend in a task of its own.
@@ -131,7 +183,20 @@ fn setup(app: &mut tauri::App, args: &Args) -> anyhow::Result<()> {
         .or_else(|| settings.settings.server.clone());
     let language = settings.settings.language;
     let (ready, backend) = watch::channel(None);
-    app.manage(Shared::new(backend, settings));
+    let shared = Shared::new(backend, settings);
+    if let Some(id) = args.link().and_then(deep_link::contact_point_id) {
+        shared.set_pending_link(id);
+    }
+    app.manage(shared);
+    let handle = app.handle().clone();
+    app.deep_link().on_open_url(move |event| {
+        for url in event.urls() {
+            if let Some(id) = deep_link::contact_point_id(url.as_str()) {
+                deep_link::open(&handle, id);
+            }
+        }
+    });
+    watch_drops(app);
 
     if let Some(name) = app.state::<FileMode>().0.as_ref().map(|_| file_title(args)) {
         // File mode: no server, no account, no cache; commands that need them say so.

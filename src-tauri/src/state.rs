@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use tauri::AppHandle;
 use tokio::sync::watch;
 
+use crate::attachments::Registry;
 use crate::backend::Backend;
 use crate::background::SyncRunner;
 use crate::error::{CmdResult, CommandError, ErrorCode};
@@ -24,6 +25,10 @@ pub(crate) struct Shared {
     backend: watch::Receiver<BackendSlot>,
     settings: Mutex<SettingsFile>,
     sync: tokio::sync::Mutex<Option<SyncRunner>>,
+    /// The files chosen to attach, by handle.
+    pub(crate) attachments: Registry,
+    /// A contact point link the app was started with, until the window asks for it.
+    pending_link: Mutex<Option<String>>,
 }
 
 impl Shared {
@@ -32,7 +37,25 @@ impl Shared {
             backend,
             settings: Mutex::new(settings),
             sync: tokio::sync::Mutex::new(None),
+            attachments: Registry::default(),
+            pending_link: Mutex::new(None),
         }
+    }
+
+    /// Keeps a contact point link (already checked) for the window to take.
+    pub(crate) fn set_pending_link(&self, contact_point_id: String) {
+        *self
+            .pending_link
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(contact_point_id);
+    }
+
+    /// The contact point link the app was started with, once.
+    pub(crate) fn take_pending_link(&self) -> Option<String> {
+        self.pending_link
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
     }
 
     /// The backend, once it has started.

@@ -149,6 +149,8 @@ pub struct ContactPoint {
     pub id: String,
     pub authority_id: String,
     pub authority_name: String,
+    /// The authority's CVR number: a message to the contact point is addressed to it.
+    pub authority_cvr: String,
     pub authority_type: AuthorityType,
     pub name: String,
     pub description: String,
@@ -386,6 +388,7 @@ mod tests {
             id: "kp-pas".into(),
             authority_id: "a1".into(),
             authority_name: "Nordby Kommune".into(),
+            authority_cvr: "29189846".into(),
             authority_type: AuthorityType::Municipality,
             name: "Pas".into(),
             description: String::new(),

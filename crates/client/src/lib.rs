@@ -56,8 +56,8 @@ mod drafts;
 mod error;
 pub mod export;
 mod http;
-pub mod paths;
 mod outgoing;
+pub mod paths;
 pub mod sync;
 
 pub use brevdue_api::contacts::{

@@ -4,6 +4,7 @@
 //! `{code, message}`. The contract is the doc comment of `ui/src/lib/ipc.ts`.
 
 pub(crate) mod agenda;
+pub(crate) mod compose;
 pub(crate) mod files;
 pub(crate) mod mailboxes;
 pub(crate) mod memo_file;

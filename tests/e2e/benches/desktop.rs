@@ -112,7 +112,10 @@ async fn main() -> Result<()> {
         row.click().await?;
         let drawn = wait_for_first_page(&c).await?;
         let ms = drawn.duration_since(clicked).as_secs_f64() * 1000.0;
-        println!("10 MB PDF, open {} (from {from}): first page drawn after {ms:.0} ms", n + 1);
+        println!(
+            "10 MB PDF, open {} (from {from}): first page drawn after {ms:.0} ms",
+            n + 1
+        );
         opens.push(ms);
         // Away to another letter, so the next click opens it afresh.
         element_with_text(&c, "[data-testid=message-list] .mrow", "Vejarbejde")
@@ -178,7 +181,8 @@ fn scanned_pdf() -> Vec<u8> {
             image.extend_from_slice(&[v, v, v.saturating_sub(6)]);
         }
     }
-    let content = b"q 595 0 0 842 0 0 cm /Scan Do Q BT /F1 18 Tf 72 760 Td (Scannet brev med bilag) Tj ET";
+    let content =
+        b"q 595 0 0 842 0 0 cm /Scan Do Q BT /F1 18 Tf 72 760 Td (Scannet brev med bilag) Tj ET";
     let mut out: Vec<u8> = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n".to_vec();
     let mut offsets = Vec::new();
     let mut object = |out: &mut Vec<u8>, head: String, stream: Option<&[u8]>| {
@@ -192,7 +196,11 @@ fn scanned_pdf() -> Vec<u8> {
         out.extend_from_slice(b"endobj\n");
     };
     object(&mut out, "<< /Type /Catalog /Pages 2 0 R >>".into(), None);
-    object(&mut out, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".into(), None);
+    object(
+        &mut out,
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".into(),
+        None,
+    );
     object(
         &mut out,
         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
@@ -220,7 +228,9 @@ fn scanned_pdf() -> Vec<u8> {
         None,
     );
     let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", offsets.len() + 1).as_bytes());
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", offsets.len() + 1).as_bytes(),
+    );
     for o in &offsets {
         out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
     }

@@ -70,7 +70,10 @@ async fn close_notices(c: &fantoccini::Client) -> Result<()> {
         button.click().await?;
     }
     let left = c.find_all(Locator::Css(".toast")).await?.len();
-    ensure!(left == 0, "{left} notices are still shown after closing them");
+    ensure!(
+        left == 0,
+        "{left} notices are still shown after closing them"
+    );
     Ok(())
 }
 

@@ -39,6 +39,20 @@
  * | `save_file` | `{ mailboxId, messageId, document, file }` | {@link SavedFile} or null (cancelled) |
  * | `print_message` | `{ mailboxId, messageId }` | – |
  * | `open_entry_point` | `{ url }` | – (Rust opens http and https only, in the system browser; the UI has asked the user first) |
+ * | `search_contact_points` | `{ query, authorityType }` | {@link ContactPointInfo}[]: visible ones only, for the mailbox's kind of owner; every word must match a name or a search word, case-insensitive; at most 50 |
+ * | `contact_groups` | `{ authorityType }` | {@link ContactGroup}[], parents before children |
+ * | `group_contact_points` | `{ groupId }` | {@link ContactPointInfo}[] in that group (visible ones only) |
+ * | `contact_point` | `{ id }` | {@link ContactPointInfo} (also for a deep link) |
+ * | `pick_attachments` | – | {@link Attachment}[]: Rust opens the file dialog; empty when cancelled |
+ * | `forget_attachment` | `{ handle }` | – (the user removed it) |
+ * | `prepare_draft` | `{ mailboxId, kind, messageId }` | {@link Draft}, saved: a reply (to the sender, with ReplyData) or a forward (with ForwardData and the letter's files as attachments) |
+ * | `save_draft` | `{ draft }` | {@link Draft} with its id and `updated` |
+ * | `drafts` | `{ mailboxId }` | {@link DraftSummary}[], newest first |
+ * | `draft` | `{ id }` | {@link Draft} |
+ * | `delete_draft` | `{ id }` | – |
+ * | `send_message` | `{ draft }` | {@link SendReceipt}. Rust checks everything again (recipient, lengths, the limits), writes the MeMo and sends it through the outbox (exactly once); the draft is deleted |
+ * | `take_compose_link` | – | {@link ComposeRequest} or null: the `brevdue://contact-point/<id>` link the app was started with, once |
+ * | `thread` | `{ mailboxId, messageId }` | {@link ThreadEntry}[]: the messages of its conversation, oldest first (just the message itself when alone) |
  * | `start_at_login` | – | `boolean`: whether the app starts when the user logs in (off until turned on) |
  * | `set_start_at_login` | `{ enabled }` | – |
  *
@@ -59,12 +73,22 @@
  * | `sync-progress` | {@link SyncProgress} |
  * | `connectivity` | {@link Connectivity} |
  * | `new-mail` | {@link NewMail} |
+ * | `attachments-dropped` | {@link Attachment}[]: files the user dropped on the window (paths from the OS, kept by Rust) |
+ * | `open-compose` | {@link ComposeRequest}: a `brevdue://contact-point/<id>` link was opened while the app ran |
  */
 
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
   AgendaEntry,
+  Attachment,
+  AuthorityType,
+  ContactGroup,
+  ContactPointInfo,
+  Draft,
+  DraftSummary,
+  SendReceipt,
+  ThreadEntry,
   AppInfo,
   Connectivity,
   DemoIdentity,
@@ -136,6 +160,25 @@ export interface Commands {
   save_memo_file: { args: { document: number; file: number }; result: SavedFile | null };
   export_memo_file_ics: { args: { uid?: string }; result: SavedFile | null };
   print_memo_file: { args: undefined; result: null };
+  search_contact_points: { args: { query: string; authorityType: AuthorityType }; result: ContactPointInfo[] };
+  contact_groups: { args: { authorityType: AuthorityType }; result: ContactGroup[] };
+  group_contact_points: { args: { groupId: string }; result: ContactPointInfo[] };
+  contact_point: { args: { id: string }; result: ContactPointInfo };
+  pick_attachments: { args: undefined; result: Attachment[] };
+  forget_attachment: { args: { handle: string }; result: null };
+  prepare_draft: { args: { mailboxId: string; kind: 'reply' | 'forward'; messageId: string }; result: Draft };
+  save_draft: { args: { draft: Draft }; result: Draft };
+  drafts: { args: { mailboxId: string }; result: DraftSummary[] };
+  draft: { args: { id: string }; result: Draft };
+  delete_draft: { args: { id: string }; result: null };
+  send_message: { args: { draft: Draft }; result: SendReceipt };
+  thread: { args: MessageAddress; result: ThreadEntry[] };
+  take_compose_link: { args: undefined; result: ComposeRequest | null };
+}
+
+/** Payload of `open-compose`: write to this contact point. */
+export interface ComposeRequest {
+  contactPointId: string;
 }
 
 export type CommandName = keyof Commands;
@@ -145,6 +188,8 @@ export interface Events {
   'sync-progress': SyncProgress;
   connectivity: Connectivity;
   'new-mail': NewMail;
+  'attachments-dropped': Attachment[];
+  'open-compose': ComposeRequest;
 }
 
 /** The error codes a command may fail with. Mirrored by an enum on the Rust side. */
@@ -169,6 +214,10 @@ export const ERROR_CODES = [
   'io',
   /** The UI runs outside the desktop app, so there is nobody to answer. */
   'no_backend',
+  /** The message is bigger, or has more attachments, than the recipient accepts. */
+  'too_large',
+  /** The message may not be answered (the sender does not allow it, or the deadline passed). */
+  'reply_closed',
   /** Anything else. */
   'internal',
 ] as const;

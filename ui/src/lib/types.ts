@@ -502,3 +502,123 @@ export interface NewMail {
   mailboxId: string;
   count: number;
 }
+
+// Writing to the public sector (crates/api contacts.rs, and the app's drafts)
+
+/** The kind of public authority (brevdue_api::contacts::AuthorityType). */
+export type AuthorityType = 'STATE' | 'REGION' | 'MUNICIPALITY' | 'OTHER';
+
+export const AUTHORITY_TYPES: readonly AuthorityType[] = ['STATE', 'REGION', 'MUNICIPALITY', 'OTHER'];
+
+/** An extra field a contact point asks for. Never mandatory. */
+export interface ExtraField {
+  label: string;
+  helpText?: string | null;
+}
+
+export interface AttachmentLimits {
+  /** At most this many attachments; absent: no limit of its own. */
+  maxCount?: number | null;
+  /** The message with its attachments may be at most this big (never above 99.5 MB). */
+  maxTotalBytes: number;
+}
+
+/** A contact point of an authority, as the core serves it (the fields the UI uses). */
+export interface ContactPointInfo {
+  id: string;
+  authorityId: string;
+  authorityName: string;
+  authorityType: AuthorityType;
+  name: string;
+  description: string;
+  /** Paragraphs separated by blank lines. */
+  infoText: string;
+  /** Shown clearly before the user writes; it never stops them from writing. */
+  selfServiceUrl?: string | null;
+  /** At most 2. */
+  extraFields: ExtraField[];
+  attachmentLimits: AttachmentLimits;
+  groupIds: string[];
+}
+
+/** A contact group: a folder of contact points, never itself one. */
+export interface ContactGroup {
+  id: string;
+  authorityId: string;
+  parentId?: string | null;
+  name: string;
+  description: string;
+  /** The names from the top group down, joined by `/`, e.g. `Borgerservice/Pas`. */
+  path: string;
+  /** 1 for a top group. */
+  depth: number;
+}
+
+/**
+ * A file chosen to attach: in Rust's file dialog or dropped on the window. The UI holds only
+ * this opaque handle, the name and the size; Rust keeps the path.
+ */
+export interface Attachment {
+  handle: string;
+  name: string;
+  size: number;
+}
+
+/** Who a message goes to: a contact point (writing, replying), a person or a company (forwarding). */
+export type Addressee =
+  | { kind: 'contactPoint'; id: string; label: string }
+  | { kind: 'cpr'; id: string }
+  | { kind: 'cvr'; id: string };
+
+export type DraftKind = 'new' | 'reply' | 'forward';
+
+/** A message being written. Saved as the user types; survives a restart. */
+export interface Draft {
+  /** Null until it was saved the first time. */
+  id: string | null;
+  mailboxId: string;
+  kind: DraftKind;
+  /** The message a reply answers or a forward passes on (in `mailboxId`). */
+  originalMessageId: string | null;
+  authorityType: AuthorityType | null;
+  recipient: Addressee | null;
+  subject: string;
+  body: string;
+  /** The contact point's extra fields as filled in, in its order (at most 2, never required). */
+  extraFields: ExtraFieldValue[];
+  attachments: Attachment[];
+  /** When it was last saved (RFC 3339); set by Rust. */
+  updated?: string | null;
+}
+
+/** One extra field as the user filled it in. */
+export interface ExtraFieldValue {
+  label: string;
+  value: string;
+}
+
+/** A draft in the list of drafts. */
+export interface DraftSummary {
+  id: string;
+  kind: DraftKind;
+  subject: string;
+  recipientLabel: string | null;
+  updated: string;
+}
+
+/** What `send_message` did: sent now, or queued in the outbox (offline) to be sent once. */
+export interface SendReceipt {
+  /** The messageUUID the client made; the core accepts it once. */
+  messageUuid: string;
+  queued: boolean;
+}
+
+/** One message of a conversation, for the thread in the message view. */
+export interface ThreadEntry {
+  messageId: string;
+  label: string;
+  senderLabel: string;
+  receivedDateTime: string;
+  /** True for what this mailbox sent. */
+  sent: boolean;
+}

@@ -21,8 +21,9 @@
  * 12. 200% zoom and narrow windows
  * 13. dark mode
  * 14. offline, signed out, first sync, new mail
- * 15. empty states, compose placeholder, errors in plain words
+ * 15. empty states, the compose view's first step, errors in plain words
  * 16. a MeMo file opened from disk: read-only, no account, no mailbox
+ * (writing, replying and forwarding: compose.test.mjs)
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -539,7 +540,7 @@ describe('Brevdue in the browser', { concurrency: false }, () => {
     await context.close();
   });
 
-  it('15. says what will appear in empty places, where writing comes, and what went wrong', { timeout: 90_000 }, async () => {
+  it('15. says what will appear in empty places, where writing starts, and what went wrong', { timeout: 90_000 }, async () => {
     const { page, context, errors } = await openApp(browser, server.url, { config: { signedInAs: 'sofie' } });
     const empty = page.getByTestId('list-empty');
     await empty.waitFor();
@@ -551,11 +552,12 @@ describe('Brevdue in the browser', { concurrency: false }, () => {
     await assertAccessible(page, 'empty agenda');
 
     await page.getByRole('button', { name: 'Skriv ny besked' }).click();
-    const compose = page.getByTestId('compose-placeholder');
+    const compose = page.getByTestId('compose');
     await compose.waitFor();
-    assert.match((await compose.textContent()) ?? '', /kommer i en senere version/);
-    await screenshot(page, '15b-compose-placeholder');
-    await assertAccessible(page, 'compose placeholder');
+    assert.equal(await compose.getAttribute('data-step'), 'who');
+    assert.ok(await page.getByRole('radio', { name: 'En kommune' }).isVisible());
+    await screenshot(page, '15b-compose-start');
+    await assertAccessible(page, 'compose start');
     await context.close();
 
     // A failing command is told in plain Danish, never as a code alone.

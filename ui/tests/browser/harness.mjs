@@ -86,6 +86,7 @@ export async function launch() {
  *   language?: 'da' | 'en',
  *   demo?: boolean,
  *   latencyMs?: number,
+ *   startLink?: string,
  * }} MockConfig
  */
 

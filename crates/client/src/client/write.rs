@@ -106,7 +106,8 @@ impl Client {
         {
             return Err(refusal);
         }
-        let limits = self.limits_of(&s, &draft).await?;
+        let mut draft = draft;
+        let limits = self.contact_point_of(&s, &mut draft).await?;
         let uuid = outgoing::queue(
             &s.cache,
             &draft,
@@ -127,14 +128,32 @@ impl Client {
     }
 
     /// The contact point's attachment limits, when the recipient is one and the core can be
-    /// reached (offline the core checks them when the message arrives).
-    async fn limits_of(&self, s: &SignedIn, draft: &Draft) -> Result<Option<AttachmentLimits>> {
-        let Some(DraftRecipient::ContactPoint { id, .. }) = &draft.recipient else {
+    /// reached (offline the core checks them when the message arrives). Fills in the draft's
+    /// authority CVR number from the contact point when the draft does not carry it (the UI
+    /// names a contact point by its id only); that needs the core.
+    async fn contact_point_of(
+        &self,
+        s: &SignedIn,
+        draft: &mut Draft,
+    ) -> Result<Option<AttachmentLimits>> {
+        let Some(DraftRecipient::ContactPoint {
+            id, authority_cvr, ..
+        }) = &mut draft.recipient
+        else {
             return Ok(None);
         };
         match s.api.contact_point(id).await {
-            Ok(cp) => Ok(Some(cp.attachment_limits)),
-            Err(error) if error.kind() == ErrorKind::Offline => Ok(None),
+            Ok(cp) => {
+                if authority_cvr.trim().is_empty() {
+                    *authority_cvr = cp.authority_cvr;
+                }
+                Ok(Some(cp.attachment_limits))
+            }
+            Err(error)
+                if error.kind() == ErrorKind::Offline && !authority_cvr.trim().is_empty() =>
+            {
+                Ok(None)
+            }
             Err(error) => Err(error),
         }
     }

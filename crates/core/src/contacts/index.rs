@@ -303,6 +303,7 @@ mod tests {
         let authority = Authority {
             id: authority.into(),
             name: authority.into(),
+            cvr: "29189846".into(),
             authority_type: AuthorityType::Municipality,
         };
         (point, authority)

@@ -54,6 +54,8 @@ pub struct ContactGroup {
 pub struct Authority {
     pub id: String,
     pub name: String,
+    /// Its CVR number.
+    pub cvr: String,
     pub authority_type: AuthorityType,
 }
 
@@ -64,6 +66,7 @@ impl ContactPoint {
             id: self.id.clone(),
             authority_id: authority.id.clone(),
             authority_name: authority.name.clone(),
+            authority_cvr: authority.cvr.clone(),
             authority_type: authority.authority_type,
             name: self.name.clone(),
             description: self.description.clone(),

@@ -50,6 +50,7 @@ struct PointRow {
     max_attachment_bytes: Option<i64>,
     recipient_system_id: Option<String>,
     authority_name: String,
+    authority_cvr: String,
     authority_type: String,
 }
 
@@ -57,7 +58,7 @@ const POINT_COLUMNS: &str = "cp.id, cp.authority_id, cp.name, cp.description, cp
      cp.for_citizens, cp.for_companies, cp.for_authorities, cp.visible, cp.self_service_url, \
      cp.extra_field_1_label, cp.extra_field_1_help, cp.extra_field_2_label, cp.extra_field_2_help, \
      cp.location_code_type, cp.location_code, cp.max_attachments, cp.max_attachment_bytes, \
-     cp.recipient_system_id, a.name AS authority_name, a.authority_type";
+     cp.recipient_system_id, a.name AS authority_name, a.cvr AS authority_cvr, a.authority_type";
 
 fn corrupt(id: &str, what: impl Into<String>) -> StoreError {
     StoreError::Corrupt(id.to_owned(), what.into())
@@ -114,6 +115,7 @@ impl PointRow {
         let authority = Authority {
             id: self.authority_id.clone(),
             name: self.authority_name,
+            cvr: self.authority_cvr,
             authority_type,
         };
         let point = ContactPoint {
@@ -238,17 +240,18 @@ pub(crate) async fn get_authority(
     conn: &mut SqliteConnection,
     id: &str,
 ) -> Result<Option<Authority>, StoreError> {
-    let row: Option<(String, String, String)> =
-        sqlx::query_as("SELECT id, name, authority_type FROM authorities WHERE id = ?")
+    let row: Option<(String, String, String, String)> =
+        sqlx::query_as("SELECT id, name, cvr, authority_type FROM authorities WHERE id = ?")
             .bind(id)
             .fetch_optional(&mut *conn)
             .await?;
-    row.map(|(id, name, t)| {
+    row.map(|(id, name, cvr, t)| {
         let authority_type =
             AuthorityType::parse(&t).ok_or_else(|| corrupt(&id, "authority_type"))?;
         Ok(Authority {
             id,
             name,
+            cvr,
             authority_type,
         })
     })

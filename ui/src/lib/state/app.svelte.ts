@@ -6,6 +6,7 @@
 import { call, on, toAppError, type AppError } from '../ipc';
 import { language, setLanguage, t, tp } from '../i18n/index.svelte';
 import { applyTheme } from '../theme';
+import { permissions } from '../access';
 import type {
   AppInfo,
   Connectivity,
@@ -31,6 +32,19 @@ export interface OpenMessage {
   messageId: string;
 }
 
+/** What the compose view starts from. */
+export interface ComposeRequest {
+  reason: 'new' | 'reply' | 'forward';
+  /** A draft to reopen. */
+  draftId?: string;
+  /** A contact point to write to (a deep link). */
+  contactPointId?: string;
+  /** The message a reply or forward is about (in the current mailbox). */
+  messageId?: string;
+  /** Bumped on every request, so that the view starts again even for the same one. */
+  seq: number;
+}
+
 export interface ListQuery {
   search: string;
   unreadOnly: boolean;
@@ -52,6 +66,8 @@ class AppState {
   view = $state<View>('folder');
   /** Why the compose view is shown: a new message, or a reply/forward of the open one. */
   composeReason = $state<'new' | 'reply' | 'forward'>('new');
+  /** What compose starts from: a draft, a contact point, or the message answered. */
+  composeRequest = $state<ComposeRequest>({ reason: 'new', seq: 0 });
   open = $state<OpenMessage | null>(null);
   query = $state<ListQuery>({ search: '', unreadOnly: false, sort: 'received_desc' });
   /** Bumped to make the message list fetch again (new mail, a move, a delete). */
@@ -101,6 +117,7 @@ class AppState {
     if (this.session) {
       try {
         await this.loadMailboxes();
+        await this.openStartLink();
       } catch (e) {
         this.fail(e);
       }
@@ -122,6 +139,9 @@ class AppState {
         if (n.count > 0) this.notify('info', tp('status.newMail', n.count));
         void this.refresh();
       }),
+      await on('open-compose', (r) => {
+        void this.composeTo(r.contactPointId);
+      }),
     );
   }
 
@@ -130,6 +150,7 @@ class AppState {
       this.session = await call('sign_in', loginHint ? { loginHint } : {});
       this.connectivity = { ...this.connectivity, signedIn: true };
       await this.loadMailboxes();
+      await this.openStartLink();
       return true;
     } catch (e) {
       this.fail(e);
@@ -211,9 +232,38 @@ class AppState {
     this.view = 'agenda';
   }
 
-  compose(reason: 'new' | 'reply' | 'forward'): void {
+  compose(
+    reason: 'new' | 'reply' | 'forward',
+    opts: { draftId?: string; contactPointId?: string; messageId?: string } = {},
+  ): void {
     this.composeReason = reason;
+    this.composeRequest = { reason, ...opts, seq: this.composeRequest.seq + 1 };
     this.view = 'compose';
+  }
+
+  /** Opens compose for the contact point link the app was started with, if any. */
+  private async openStartLink(): Promise<void> {
+    const link = await call('take_compose_link');
+    if (link) await this.composeTo(link.contactPointId);
+  }
+
+  /**
+   * Opens compose for a contact point (a `brevdue://contact-point/<id>` link). When the
+   * mailbox shown is read with read access, the first mailbox the user may write from is
+   * chosen; with none, nothing opens.
+   */
+  async composeTo(contactPointId: string): Promise<void> {
+    if (!this.session) return;
+    const now = this.now;
+    if (!permissions(this.mailbox, null, now).write) {
+      const writable = this.mailboxes.find((m) => permissions(m, null, now).write);
+      if (!writable) {
+        this.notify('info', t('compose.cannotWrite'));
+        return;
+      }
+      await this.selectMailbox(writable.id, { keepView: true });
+    }
+    this.compose('new', { contactPointId });
   }
 
   /** Opens a message, switching to its mailbox if need be (from the agenda). */

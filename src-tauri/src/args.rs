@@ -135,6 +135,7 @@ mod tests {
     fn takes_a_link_as_the_operating_system_passes_it() {
         let args =
             Args::try_parse_from(["brevdue-desktop", "brevdue://contact-point/pas"]).unwrap();
-        assert_eq!(args.link.as_deref(), Some("brevdue://contact-point/pas"));
+        assert_eq!(args.link(), Some("brevdue://contact-point/pas"));
+        assert_eq!(args.memo_file(), None);
     }
 }

@@ -55,7 +55,7 @@ struct NewMail {
 /// The running background sync; dropping it stops it.
 #[derive(Debug)]
 pub(crate) struct SyncRunner {
-    _sync: brevdue_client::sync::BackgroundSync,
+    sync: brevdue_client::sync::BackgroundSync,
     first_round: watch::Receiver<bool>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -78,10 +78,15 @@ impl SyncRunner {
         let (first_tx, first_round) = watch::channel(false);
         let task = tokio::spawn(forward(app, backend, received, first_tx, marks));
         Ok(SyncRunner {
-            _sync: sync,
+            sync,
             first_round,
             task,
         })
+    }
+
+    /// Asks for a round of sync now (after sending, so that SENT shows the message at once).
+    pub(crate) fn sync_now(&self) {
+        self.sync.sync_now();
     }
 
     /// Turns true when the first round of sync has ended (done or failed).

@@ -94,6 +94,13 @@ impl Shared {
         Ok(())
     }
 
+    /// Asks the background sync, if it runs, for a round now.
+    pub(crate) async fn sync_now(&self) {
+        if let Some(runner) = self.sync.lock().await.as_ref() {
+            runner.sync_now();
+        }
+    }
+
     /// Stops the background sync, if it runs.
     pub(crate) async fn stop_sync(&self) {
         self.sync.lock().await.take();

@@ -473,6 +473,8 @@ pub(crate) async fn send_message(
     for a in &draft.attachments {
         state.attachments.forget(&a.handle);
     }
+    // A round of sync now: it sends the message if it still waits and brings it into SENT.
+    state.sync_now().await;
     let queued = client
         .outgoing()
         .await

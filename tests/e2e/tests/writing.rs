@@ -245,18 +245,18 @@ async fn write(
     // The app syncs in the background; SENT shows the message once the core has it.
     let end = Instant::now() + Duration::from_secs(60);
     loop {
-        let rows = c.find_all(Locator::Css(".mrow")).await?;
-        let mut found = false;
-        for r in rows {
-            if r.text().await.unwrap_or_default().contains(SUBJECT) {
-                found = true;
-            }
-        }
-        if found {
+        let texts = c
+            .execute(
+                "return [...document.querySelectorAll('.mrow')].map(e => e.textContent);",
+                vec![],
+            )
+            .await?;
+        let texts: Vec<String> = serde_json::from_value(texts).unwrap_or_default();
+        if texts.iter().any(|t| t.contains(SUBJECT)) {
             break;
         }
         if Instant::now() > end {
-            bail!("the message never showed in Sendt");
+            bail!("the message never showed in Sendt; the list shows {texts:?}");
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
         // Choosing the folder again lists it afresh.

@@ -9,7 +9,7 @@
 //! server sent, so no id can point a request elsewhere.
 
 use brevdue_api::{
-    ChangeFeed, ErrorBody, ErrorCode, Folder, Mailbox, MessageDetail, MessagePatch, MessageSummary,
+    AccessLogEntry, ChangeFeed, ErrorBody, ErrorCode, Folder, Mailbox, MessageDetail, MessagePatch, MessageSummary,
     Page,
 };
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
@@ -206,6 +206,21 @@ impl Api {
             }
         })
         .await
+    }
+
+    /// `GET /apis/v1/mailboxes/{m}/access-log`: what representatives read there, newest
+    /// first (the owner only; a representative gets [`ErrorKind::Forbidden`]).
+    pub async fn access_log(
+        &self,
+        mailbox_id: &str,
+        page: u32,
+        size: u32,
+    ) -> Result<Page<AccessLogEntry>> {
+        let mut url = self.url(&["mailboxes", mailbox_id, "access-log"])?;
+        url.query_pairs_mut()
+            .append_pair("page", &page.to_string())
+            .append_pair("size", &size.max(1).to_string());
+        self.get_json(url, "fetching the access log").await
     }
 
     /// `{base}/apis/v1/{segments...}`, each segment percent-encoded.

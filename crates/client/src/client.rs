@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use brevdue_api::{FolderType, Mailbox};
+use brevdue_api::{AccessLogEntry, FolderType, Mailbox};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use tokio::sync::{Mutex, RwLock, mpsc};
@@ -22,6 +22,8 @@ use crate::sync::{self, BackgroundSync, Progress, SyncEvent, SyncReport};
 
 /// The file in the data folder that says who is signed in (no secrets).
 const ACCOUNTS_FILE: &str = "accounts.json";
+/// How many entries of an access log [`Client::access_log`] returns at most.
+pub const ACCESS_LOG_LIMIT: u32 = 500;
 /// The folder in the data folder that holds one cache folder per account.
 const CACHES_DIR: &str = "accounts";
 
@@ -421,6 +423,22 @@ impl Client {
     /// How many changes wait for the server.
     pub async fn pending_changes(&self) -> Result<usize> {
         Ok(self.current().await?.cache.outbox().await?.len())
+    }
+
+    // ---- the access log (online) ----
+
+    /// What representatives listed and read in the mailbox `mailbox_id`, newest first (at
+    /// most the newest [`ACCESS_LOG_LIMIT`] entries). Asked of the server each time, never
+    /// cached. Only the mailbox's owner may see it: for a representative this is
+    /// [`ErrorKind::Forbidden`]; offline it is [`ErrorKind::Offline`].
+    pub async fn access_log(&self, mailbox_id: &str) -> Result<Vec<AccessLogEntry>> {
+        let page = self
+            .current()
+            .await?
+            .api
+            .access_log(mailbox_id, 0, ACCESS_LOG_LIMIT)
+            .await?;
+        Ok(page.content)
     }
 }
 

@@ -21,6 +21,7 @@
 //! | [`Client::mark_read`], [`Client::set_flagged`], [`Client::move_to`], [`Client::delete`] | shown at once, sent exactly once now or when the core is back |
 //! | [`Client::create_folder`] | a user folder (online only) |
 //! | [`Client::pending_changes`] | how many changes wait for the server |
+//! | [`Client::access_log`] | what representatives read in a mailbox (its owner only; online) |
 //! | [`Client::agenda`], [`Client::export_ics`] | appointments and deadlines across all mailboxes, as iCalendar |
 //!
 //! Errors are one [`ClientError`] with a `#[non_exhaustive]` [`ErrorKind`] whose
@@ -45,6 +46,7 @@ mod error;
 mod http;
 pub mod sync;
 
-pub use client::{Client, ClientConfig};
+pub use brevdue_api::{AccessKind, AccessLogEntry};
+pub use client::{ACCESS_LOG_LIMIT, Client, ClientConfig};
 pub use error::{ClientError, ErrorKind, Result};
 pub use http::http_client;

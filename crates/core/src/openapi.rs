@@ -6,7 +6,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::contacts::routes as contacts;
-use crate::{changes, files, folders, mailboxes, memos, messages, representatives};
+use crate::{access_log, changes, files, folders, mailboxes, memos, messages, representatives};
 
 #[derive(Debug, OpenApi)]
 #[openapi(
@@ -27,6 +27,7 @@ use crate::{changes, files, folders, mailboxes, memos, messages, representatives
         messages::list, messages::get, messages::patch, messages::delete,
         files::content,
         changes::feed,
+        access_log::list,
         memos::create, memos::recall, memos::queue, memos::fetch, memos::receipt,
         contacts::search_contact_points, contacts::get_contact_point,
         contacts::list_contact_groups, contacts::list_group_contact_points,
@@ -41,6 +42,7 @@ use crate::{changes, files, folders, mailboxes, memos, messages, representatives
         brevdue_api::MessageSummary, brevdue_api::MessageSender, brevdue_api::MessageDetail,
         brevdue_api::DocumentRef, brevdue_api::FileRef, brevdue_api::MessagePatch,
         brevdue_api::ChangeFeed,
+        brevdue_api::AccessLogEntry, brevdue_api::AccessKind,
         brevdue_api::MemoAccepted, brevdue_api::RoutedTo, brevdue_api::MemoStatus,
         brevdue_api::QueuedMemo,
         brevdue_api::contacts::ContactPoint, brevdue_api::contacts::ContactPointPage,

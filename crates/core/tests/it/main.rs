@@ -11,12 +11,15 @@
 //! - `pull`: recipient systems' queues, raw memos, receipts.
 //! - `access`: the access matrix, every endpoint as every kind of caller.
 //! - `server`: health, OpenAPI, shutdown.
+//! - `access_log`: what representatives read, and the owner's view of it.
+//! - `sign_in_limits`: rate limits of sign-in and the token endpoint; token lifetimes.
 
 #![allow(unreachable_pub, dead_code)]
 // Test helpers outside #[test] functions may fail loudly too.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod access;
+mod access_log;
 mod changes;
 mod common;
 mod files;
@@ -24,4 +27,5 @@ mod messages;
 mod pull;
 mod routing;
 mod server;
+mod sign_in_limits;
 mod value_date;

@@ -9,8 +9,8 @@
 //! server sent, so no id can point a request elsewhere.
 
 use brevdue_api::{
-    AccessLogEntry, ChangeFeed, ErrorBody, ErrorCode, Folder, Mailbox, MessageDetail, MessagePatch, MessageSummary,
-    Page,
+    AccessLogEntry, ChangeFeed, ErrorBody, ErrorCode, Folder, Mailbox, MessageDetail, MessagePatch,
+    MessageSummary, Page,
 };
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use url::Url;

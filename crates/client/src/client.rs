@@ -152,7 +152,9 @@ impl Client {
     }
 
     /// Signs out: revokes the sign-in on the server (when it can be reached), deletes the
-    /// refresh token from the secret store, and deletes the account's cache.
+    /// refresh token from the secret store, and deletes the account's cache (database and
+    /// files). Each step is tried even when one before it failed (a secret store that cannot
+    /// be reached must not leave the letters on disk); the first error is returned.
     pub async fn sign_out(&self) -> Result<SignedOut> {
         let Some(signed_in) = self.signed_in.write().await.take() else {
             return Err(ClientError::new(
@@ -161,18 +163,24 @@ impl Client {
             ));
         };
         let _sync = self.sync_lock.lock().await;
-        let result = signed_in.session.sign_out().await?;
+        let result = signed_in.session.sign_out().await;
         signed_in.cache.close().await;
         let account = signed_in.session.account().clone();
         let dir = self.cache_dir(&account);
-        if tokio::fs::try_exists(&dir).await.unwrap_or(false) {
-            tokio::fs::remove_dir_all(&dir)
-                .await
-                .map_err(|e| ClientError::cache("the cache could not be deleted", e))?;
+        let removed = match tokio::fs::remove_dir_all(&dir).await {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(ClientError::cache("the cache could not be deleted", e)),
+        };
+        let forgotten = async {
+            let mut accounts = read_accounts(&self.config.data_dir).await?;
+            accounts.retain(|a| a != &account);
+            write_accounts(&self.config.data_dir, &accounts).await
         }
-        let mut accounts = read_accounts(&self.config.data_dir).await?;
-        accounts.retain(|a| a != &account);
-        write_accounts(&self.config.data_dir, &accounts).await?;
+        .await;
+        let result = result?;
+        removed?;
+        forgotten?;
         Ok(result)
     }
 

@@ -203,7 +203,7 @@ async fn grant(auth: &Auth, headers: &HeaderMap, params: &Params) -> Result<Toke
     let Some(grant_type) = params.get("grant_type") else {
         return Err(OAuthError::invalid_request("grant_type is missing"));
     };
-    let client = authenticate_client(auth, headers, &params).await?;
+    let client = authenticate_client(auth, headers, params).await?;
     match grant_type {
         "authorization_code" => {
             let Client::Public(client) = client else {
@@ -211,9 +211,9 @@ async fn grant(auth: &Auth, headers: &HeaderMap, params: &Params) -> Result<Toke
                     "systems use client_credentials, never a person's sign-in",
                 ));
             };
-            let code = required(&params, "code")?;
-            let redirect_uri = required(&params, "redirect_uri")?;
-            let verifier = required(&params, "code_verifier")?;
+            let code = required(params, "code")?;
+            let redirect_uri = required(params, "redirect_uri")?;
+            let verifier = required(params, "code_verifier")?;
             if !secrets::is_code_verifier(verifier) {
                 return Err(OAuthError::invalid_request(
                     "code_verifier must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~",
@@ -236,7 +236,7 @@ async fn grant(auth: &Auth, headers: &HeaderMap, params: &Params) -> Result<Toke
                     "systems get no refresh tokens",
                 ));
             };
-            let refresh_token = required(&params, "refresh_token")?;
+            let refresh_token = required(params, "refresh_token")?;
             tokens::rotate_refresh(
                 &auth.db,
                 &auth.config,

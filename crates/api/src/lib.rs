@@ -7,11 +7,12 @@
 //!
 //! Key types: [`ErrorBody`] with its [`ErrorCode`] (clients match on codes, never on text),
 //! [`Mailbox`], [`Folder`], [`MessageSummary`] / [`MessageDetail`], [`Page`], [`ChangeFeed`],
-//! [`MemoAccepted`].
+//! [`MemoAccepted`], [`AccessLogEntry`].
 //!
 //! What it is not for: no I/O, no validation beyond what the types say, no rules of who may see
 //! what (that is `brevdue-core`'s job).
 
+mod access_log;
 mod changes;
 pub mod contacts;
 mod error;
@@ -21,6 +22,7 @@ mod memo;
 mod message;
 mod outgoing;
 
+pub use access_log::*;
 pub use changes::*;
 pub use error::*;
 pub use folder::*;

@@ -12,8 +12,8 @@ use brevdue_api::contacts::{
     Audience, AuthorityType, ContactGroupList, ContactPoint, ContactPointPage,
 };
 use brevdue_api::{
-    ChangeFeed, ErrorBody, ErrorCode, Folder, Mailbox, MessageDetail, MessagePatch, MessageSent,
-    MessageSummary, Page,
+    AccessLogEntry, ChangeFeed, ErrorBody, ErrorCode, Folder, Mailbox, MessageDetail, MessagePatch,
+    MessageSent, MessageSummary, Page,
 };
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use url::Url;
@@ -300,6 +300,21 @@ impl Api {
             })
             .await?;
         read_json(response, what).await
+    }
+
+    /// `GET /apis/v1/mailboxes/{m}/access-log`: what representatives read there, newest
+    /// first (the owner only; a representative gets [`ErrorKind::Forbidden`]).
+    pub async fn access_log(
+        &self,
+        mailbox_id: &str,
+        page: u32,
+        size: u32,
+    ) -> Result<Page<AccessLogEntry>> {
+        let mut url = self.url(&["mailboxes", mailbox_id, "access-log"])?;
+        url.query_pairs_mut()
+            .append_pair("page", &page.to_string())
+            .append_pair("size", &size.max(1).to_string());
+        self.get_json(url, "fetching the access log").await
     }
 
     /// `{base}/apis/v1/{segments...}`, each segment percent-encoded.

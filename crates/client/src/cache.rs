@@ -156,6 +156,7 @@ impl Cache {
         tokio::fs::create_dir_all(dir.join(FILES_DIR))
             .await
             .map_err(|e| ClientError::cache("the cache folder cannot be made", e))?;
+        private_to_user(dir).await?;
         let options = SqliteConnectOptions::new()
             .filename(dir.join(DB_FILE))
             .create_if_missing(true)
@@ -860,6 +861,22 @@ async fn apply_local(conn: &mut SqliteConnection, id: &str, change: &LocalChange
         }
     };
     query.execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Makes the cache folder readable by its owner only (`0700` on Unix), so that other users of
+/// the machine cannot read the letters. Elsewhere the folder inherits the user's profile's
+/// permissions.
+async fn private_to_user(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tokio::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .await
+            .map_err(|e| ClientError::cache("the cache folder cannot be made private", e))?;
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
     Ok(())
 }
 

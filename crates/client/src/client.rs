@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use brevdue_api::{FolderType, Mailbox};
+use brevdue_api::{AccessLogEntry, FolderType, Mailbox};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use tokio::sync::{Mutex, RwLock, mpsc};
@@ -24,6 +24,8 @@ mod write;
 
 /// The file in the data folder that says who is signed in (no secrets).
 const ACCOUNTS_FILE: &str = "accounts.json";
+/// How many entries of an access log [`Client::access_log`] returns at most.
+pub const ACCESS_LOG_LIMIT: u32 = 500;
 /// The folder in the data folder that holds one cache folder per account.
 const CACHES_DIR: &str = "accounts";
 
@@ -152,7 +154,9 @@ impl Client {
     }
 
     /// Signs out: revokes the sign-in on the server (when it can be reached), deletes the
-    /// refresh token from the secret store, and deletes the account's cache.
+    /// refresh token from the secret store, and deletes the account's cache (database and
+    /// files). Each step is tried even when one before it failed (a secret store that cannot
+    /// be reached must not leave the letters on disk); the first error is returned.
     pub async fn sign_out(&self) -> Result<SignedOut> {
         let Some(signed_in) = self.signed_in.write().await.take() else {
             return Err(ClientError::new(
@@ -161,18 +165,24 @@ impl Client {
             ));
         };
         let _sync = self.sync_lock.lock().await;
-        let result = signed_in.session.sign_out().await?;
+        let result = signed_in.session.sign_out().await;
         signed_in.cache.close().await;
         let account = signed_in.session.account().clone();
         let dir = self.cache_dir(&account);
-        if tokio::fs::try_exists(&dir).await.unwrap_or(false) {
-            tokio::fs::remove_dir_all(&dir)
-                .await
-                .map_err(|e| ClientError::cache("the cache could not be deleted", e))?;
+        let removed = match tokio::fs::remove_dir_all(&dir).await {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(ClientError::cache("the cache could not be deleted", e)),
+        };
+        let forgotten = async {
+            let mut accounts = read_accounts(&self.config.data_dir).await?;
+            accounts.retain(|a| a != &account);
+            write_accounts(&self.config.data_dir, &accounts).await
         }
-        let mut accounts = read_accounts(&self.config.data_dir).await?;
-        accounts.retain(|a| a != &account);
-        write_accounts(&self.config.data_dir, &accounts).await?;
+        .await;
+        let result = result?;
+        removed?;
+        forgotten?;
         Ok(result)
     }
 
@@ -440,6 +450,22 @@ impl Client {
     pub async fn pending_changes(&self) -> Result<usize> {
         let s = self.current().await?;
         Ok(s.cache.outbox().await?.len() + crate::outgoing::pending(&s.cache).await?)
+    }
+
+    // ---- the access log (online) ----
+
+    /// What representatives listed and read in the mailbox `mailbox_id`, newest first (at
+    /// most the newest [`ACCESS_LOG_LIMIT`] entries). Asked of the server each time, never
+    /// cached. Only the mailbox's owner may see it: for a representative this is
+    /// [`ErrorKind::Forbidden`]; offline it is [`ErrorKind::Offline`].
+    pub async fn access_log(&self, mailbox_id: &str) -> Result<Vec<AccessLogEntry>> {
+        let page = self
+            .current()
+            .await?
+            .api
+            .access_log(mailbox_id, 0, ACCESS_LOG_LIMIT)
+            .await?;
+        Ok(page.content)
     }
 }
 

@@ -21,6 +21,7 @@
 //! | [`Client::mark_read`], [`Client::set_flagged`], [`Client::move_to`], [`Client::delete`] | shown at once, sent exactly once now or when the core is back |
 //! | [`Client::create_folder`] | a user folder (online only) |
 //! | [`Client::pending_changes`] | how many changes wait for the server |
+//! | [`Client::access_log`] | what representatives read in a mailbox (its owner only; online) |
 //! | [`Client::agenda`], [`Client::export_ics`] | appointments and deadlines across all mailboxes, as iCalendar |
 //! | [`Client::export`] | the mail into Maildir, mbox or files; only what is new, resumable |
 //! | [`Client::search_contact_points`], [`Client::contact_point`], [`Client::contact_groups`], [`Client::group_contact_points`] | where to write (online) |
@@ -63,7 +64,8 @@ pub mod sync;
 pub use brevdue_api::contacts::{
     AuthorityType, ContactGroup, ContactPoint, ContactPointSummary, deep_link, parse_deep_link,
 };
-pub use client::{Client, ClientConfig};
+pub use brevdue_api::{AccessKind, AccessLogEntry};
+pub use client::{ACCESS_LOG_LIMIT, Client, ClientConfig};
 pub use compose::{MAX_SUBJECT_CHARS, can_reply};
 pub use drafts::{Draft, DraftAttachment, DraftId, DraftRecipient, ExtraFieldValue};
 pub use error::{ClientError, ErrorKind, Result};

@@ -109,6 +109,16 @@ pub(crate) async fn feed(
     .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;
+    let mut conn = state.db.acquire().await?;
+    crate::access_log::record(
+        &mut conn,
+        &grant,
+        brevdue_api::AccessKind::ListMessages,
+        None,
+        state.clock.now(),
+    )
+    .await?;
+    drop(conn);
 
     // Merge the two by number and keep the first `limit`.
     let mut events: Vec<(i64, Event)> = rows

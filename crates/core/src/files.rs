@@ -161,6 +161,14 @@ pub(crate) async fn content(
     let grant = access::mailbox(&mut conn, &caller, &mailbox_id, state.clock.now()).await?;
     grant.require(Action::Read)?;
     let row = visible_message(&mut conn, &grant, &message_id).await?;
+    crate::access_log::record(
+        &mut conn,
+        &grant,
+        brevdue_api::AccessKind::ReadFile,
+        Some(&row.id),
+        state.clock.now(),
+    )
+    .await?;
     let (model_json,): (String,) =
         sqlx::query_as("SELECT model_json FROM memos WHERE message_uuid = ?")
             .bind(&row.message_uuid)

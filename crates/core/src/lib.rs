@@ -17,6 +17,7 @@
 //! run, and it is no viewing client (see `brevdue-client`).
 
 pub mod access;
+mod access_log;
 pub mod auth;
 pub mod blobs;
 mod changes;
@@ -71,6 +72,10 @@ pub(crate) fn api_routes() -> Router<AppState> {
         .route(
             "/apis/v1/mailboxes/{mailboxId}/folders",
             get(folders::list).post(folders::create),
+        )
+        .route(
+            "/apis/v1/mailboxes/{mailboxId}/access-log",
+            get(access_log::list),
         )
         .route(
             "/apis/v1/mailboxes/{mailboxId}/messages",

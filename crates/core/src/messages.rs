@@ -10,8 +10,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use brevdue_api::{
-    DocumentRef, ErrorBody, FileRef, FolderType, MessageDetail, MessagePatch, MessageSender,
-    MessageSummary, Page,
+    AccessKind, DocumentRef, ErrorBody, FileRef, FolderType, MessageDetail, MessagePatch,
+    MessageSender, MessageSummary, Page,
 };
 use serde::Deserialize;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
@@ -22,7 +22,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{self, IfMatch};
 use crate::state::AppState;
-use crate::{changes, mailboxes, release, search, timefmt};
+use crate::{access_log, changes, mailboxes, release, search, timefmt};
 
 /// The columns of [`MessageRow`], for a `messages` table aliased `m`.
 pub(crate) const COLUMNS: &str = "m.seq, m.id, m.mailbox_id, m.message_uuid, m.folder_id, \
@@ -235,6 +235,14 @@ pub(crate) async fn list(
     select.push(" OFFSET ");
     select.push_bind(i64::from(page) * i64::from(size));
     let rows: Vec<MessageRow> = select.build_query_as().fetch_all(&mut *conn).await?;
+    access_log::record(
+        &mut conn,
+        &grant,
+        AccessKind::ListMessages,
+        None,
+        state.clock.now(),
+    )
+    .await?;
     let total = total.max(0) as u64;
     Ok(Json(Page {
         content: rows.iter().map(MessageRow::to_summary).collect(),
@@ -260,6 +268,14 @@ pub(crate) async fn get(
     let grant = access::mailbox(&mut conn, &caller, &mailbox_id, state.clock.now()).await?;
     grant.require(Action::Read)?;
     let row = visible_message(&mut conn, &grant, &message_id).await?;
+    access_log::record(
+        &mut conn,
+        &grant,
+        AccessKind::ReadMessage,
+        Some(&row.id),
+        state.clock.now(),
+    )
+    .await?;
     let (model_json, value_date): (String, Option<String>) =
         sqlx::query_as("SELECT model_json, value_date FROM memos WHERE message_uuid = ?")
             .bind(&row.message_uuid)

@@ -6,7 +6,9 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::contacts::routes as contacts;
-use crate::{changes, files, folders, mailboxes, memos, messages, qr, representatives, writing};
+use crate::{
+    access_log, changes, files, folders, mailboxes, memos, messages, qr, representatives, writing,
+};
 
 #[derive(Debug, OpenApi)]
 #[openapi(
@@ -28,6 +30,7 @@ use crate::{changes, files, folders, mailboxes, memos, messages, qr, representat
         writing::send,
         files::content,
         changes::feed,
+        access_log::list,
         memos::create, memos::recall, memos::queue, memos::fetch, memos::receipt,
         contacts::search_contact_points, contacts::get_contact_point,
         contacts::list_contact_groups, contacts::list_group_contact_points,
@@ -43,6 +46,7 @@ use crate::{changes, files, folders, mailboxes, memos, messages, qr, representat
         brevdue_api::MessageSummary, brevdue_api::MessageSender, brevdue_api::MessageDetail,
         brevdue_api::DocumentRef, brevdue_api::FileRef, brevdue_api::MessagePatch,
         brevdue_api::ChangeFeed,
+        brevdue_api::AccessLogEntry, brevdue_api::AccessKind,
         brevdue_api::MemoAccepted, brevdue_api::RoutedTo, brevdue_api::MemoStatus,
         brevdue_api::QueuedMemo, brevdue_api::MessageSent,
         brevdue_api::contacts::ContactPoint, brevdue_api::contacts::ContactPointPage,

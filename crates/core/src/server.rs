@@ -40,6 +40,10 @@ pub struct Config {
     pub test_provider: bool,
     /// The public base URL (the OAuth issuer); `None`: the address it listens on.
     pub public_url: Option<url::Url>,
+    /// How long an access token lives (10 minutes by default); a client refreshes after that.
+    pub access_token_ttl: Duration,
+    /// Rate limits of sign-in and the token endpoint, per client address and identity.
+    pub rate_limits: auth::RateLimits,
 }
 
 impl Config {
@@ -53,6 +57,8 @@ impl Config {
             max_memo_bytes: brevdue_memo::MAX_MESSAGE_BYTES,
             test_provider: false,
             public_url: None,
+            access_token_ttl: auth::DEFAULT_ACCESS_TOKEN_TTL,
+            rate_limits: auth::RateLimits::default(),
         }
     }
 }
@@ -116,9 +122,12 @@ impl RunningServer {
 /// URL.
 pub async fn open_state(config: &Config, issuer: url::Url) -> Result<AppState, ServeError> {
     let db = db::open(&config.data_dir).await?;
+    let mut auth_config = AuthConfig::new(issuer, config.test_provider);
+    auth_config.access_token_ttl = config.access_token_ttl;
+    auth_config.rate_limits = config.rate_limits;
     let blobs = BlobStore::open(&config.data_dir.join("blobs"), &config.data_dir.join("tmp"))?;
     Ok(AppState {
-        auth: Auth::new(db.clone(), AuthConfig::new(issuer, config.test_provider)),
+        auth: Auth::new(db.clone(), auth_config),
         db,
         blobs,
         clock: config.clock.clone(),
@@ -186,11 +195,15 @@ pub async fn start(config: Config) -> Result<RunningServer, ServeError> {
     let app = router(state.clone());
     let mut stop_signal = stopped.clone();
     let server = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = stop_signal.wait_for(|s| *s).await;
-            })
-            .await
+        // With the peer's address, for the rate limits of sign-in.
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            let _ = stop_signal.wait_for(|s| *s).await;
+        })
+        .await
     });
     let releaser = tokio::spawn(release::periodically(
         state.clone(),

@@ -8,6 +8,8 @@
 //! - `cache`: the cache on a real SQLite file (feed and cursor, outbox over the server's
 //!   state, files checked by SHA-256, hostile search text).
 //! - `credentials`: refresh tokens in the real secret store (seen with `secret-tool`).
+//! - `lost_laptop`: a whole session with logs captured at TRACE level; afterwards no CPR
+//!   number, token or letter in the logs or the data folder; the access log seen by the owner.
 //! - `sign_in`: PKCE through the loopback redirect, the demo path, refusals, refresh rotation
 //!   with reuse detection, resuming after a restart, sign-out.
 //! - `with_core`: against a real core: sync into the cache, reading offline, changes made
@@ -24,6 +26,7 @@ mod support;
 
 mod cache;
 mod credentials;
+mod lost_laptop;
 mod sign_in;
 mod with_core;
 mod writing;

@@ -17,6 +17,7 @@ use url::Url;
 use super::clients::{self, PublicClient};
 use super::codes::{self, CodeRequest};
 use super::params::Params;
+use super::rate_limit::ClientAddress;
 use super::{Auth, login_page, persons, secrets};
 
 /// The scopes a client may ask for; asking for none grants all of them.
@@ -66,13 +67,24 @@ pub(crate) async fn get(State(auth): State<Auth>, RawQuery(query): RawQuery) -> 
 }
 
 /// `POST /oauth/authorize`: completes the sign-in as `login_hint`, or cancels it.
-pub(crate) async fn post(State(auth): State<Auth>, headers: HeaderMap, body: Bytes) -> Response {
-    // Rate limiting of sign-in attempts goes here (a later issue): per client address and per
-    // login_hint, kept in the database so that every instance sees the same counts.
+pub(crate) async fn post(
+    State(auth): State<Auth>,
+    address: ClientAddress,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let params = match Params::parse_form(&headers, &body) {
         Ok(params) => params,
         Err(detail) => return bad_request_page(&detail),
     };
+    if let Err(refused) = auth.limiters.sign_in(&address, params.get("login_hint")) {
+        tracing::warn!("sign-in attempts over the rate limit");
+        return refused.apply(login_page::error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "For mange forsøg på at logge på. Vent lidt, og prøv igen.",
+            "too many sign-in attempts; see Retry-After",
+        ));
+    }
     let request = match check(&auth, &params) {
         Ok(request) => request,
         Err(refusal) => return refusal,

@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use url::Url;
 
+use super::rate_limit::RateLimits;
+
 /// How long an authorization code lives by default (one minute).
 pub const DEFAULT_CODE_TTL: Duration = Duration::from_secs(60);
 /// How long an access token lives by default (ten minutes).
@@ -30,6 +32,8 @@ pub struct AuthConfig {
     pub access_token_ttl: Duration,
     /// Lifetime of a refresh token, counted from its issue.
     pub refresh_token_ttl: Duration,
+    /// Rate limits of sign-in and the token endpoint.
+    pub rate_limits: RateLimits,
 }
 
 impl AuthConfig {
@@ -41,6 +45,7 @@ impl AuthConfig {
             code_ttl: DEFAULT_CODE_TTL,
             access_token_ttl: DEFAULT_ACCESS_TOKEN_TTL,
             refresh_token_ttl: DEFAULT_REFRESH_TOKEN_TTL,
+            rate_limits: RateLimits::default(),
         }
     }
 

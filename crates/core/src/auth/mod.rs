@@ -67,10 +67,16 @@
 //! or revoked token is answered 401 with `WWW-Authenticate: Bearer` before the handler runs.
 //! The server should also call [`Auth::purge_expired`] now and then (hourly is plenty).
 //!
+//! # Rate limits
+//! Sign-in attempts and token requests are limited per client address and per identity
+//! ([`RateLimits`] in [`AuthConfig`]; a token bucket in memory, see `rate_limit`): over the
+//! limit the answer is 429 with `Retry-After`. The client address is the TCP peer, known when
+//! the router is served with `into_make_service_with_connect_info::<SocketAddr>()` (the
+//! server does); without it all clients count as one.
+//!
 //! # Not here yet
-//! Rate limiting of sign-in and token requests is a later issue; the places it goes are marked
-//! in `authorize::post` and `token_endpoint::token`. MitID through NemLog-in is a later issue
-//! too: it replaces the test provider's login page, nothing else.
+//! MitID through NemLog-in is a later issue: it replaces the test provider's login page,
+//! nothing else.
 //!
 //! Nothing here logs a token, code, secret, verifier or CPR number; `Debug` of [`Caller`],
 //! [`Tokens`] and [`UserInfo`] redacts them.
@@ -84,6 +90,7 @@ mod discovery;
 mod login_page;
 mod params;
 mod persons;
+mod rate_limit;
 mod secrets;
 pub mod systems;
 mod token_endpoint;
@@ -103,6 +110,7 @@ pub use config::{
     ListenAddressError, check_listen_address,
 };
 pub use persons::DemoIdentity;
+pub use rate_limit::{RateLimit, RateLimits};
 pub use systems::SystemRole;
 pub use tokens::Tokens;
 pub use userinfo::{CPR_CLAIM, UserInfo};
@@ -117,6 +125,7 @@ const MAX_BODY: usize = 16 * 1024;
 pub struct Auth {
     db: Db,
     config: Arc<AuthConfig>,
+    limiters: Arc<rate_limit::Limiters>,
 }
 
 impl Auth {
@@ -124,6 +133,7 @@ impl Auth {
     pub fn new(db: Db, config: AuthConfig) -> Self {
         Auth {
             db,
+            limiters: Arc::new(rate_limit::Limiters::new(&config.rate_limits)),
             config: Arc::new(config),
         }
     }
@@ -164,7 +174,6 @@ impl Auth {
 /// The sign-in endpoints, with their state applied, ready to be merged into the server's
 /// router.
 pub fn router(auth: Auth) -> Router {
-    // Rate limiting of sign-in and token requests will be a layer here (a later issue).
     Router::new()
         .route(
             "/oauth/authorize",

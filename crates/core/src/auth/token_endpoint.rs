@@ -18,6 +18,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::clients::{self, PublicClient};
 use super::params::{self, Params};
+use super::rate_limit::ClientAddress;
 use super::systems::{self, AuthenticatedSystem};
 use super::tokens::{self, RefreshRefusal, Subject, Tokens};
 use super::{Auth, codes, secrets};
@@ -158,21 +159,51 @@ async fn authenticate_client(
 }
 
 /// `POST /oauth/token`.
-pub(crate) async fn token(State(auth): State<Auth>, headers: HeaderMap, body: Bytes) -> Response {
-    // Rate limiting of token requests goes here (a later issue): per client address and per
-    // client_id, kept in the database so that every instance sees the same counts.
-    match grant(&auth, &headers, &body).await {
+pub(crate) async fn token(
+    State(auth): State<Auth>,
+    address: ClientAddress,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let params = match Params::parse_form(&headers, &body) {
+        Ok(params) => params,
+        Err(detail) => return OAuthError::invalid_request(detail).into_response(),
+    };
+    // Before the client's secret is checked, so that guessing it is slow too.
+    if let Err(refused) = auth.limiters.token(
+        &address,
+        confidential_client_id(&headers, &params).as_deref(),
+    ) {
+        tracing::warn!("token requests over the rate limit");
+        return refused.apply(
+            OAuthError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "temporarily_unavailable",
+                "too many token requests; see Retry-After",
+            )
+            .into_response(),
+        );
+    }
+    match grant(&auth, &headers, &params).await {
         Ok(tokens) => (StatusCode::OK, no_store(), Json(tokens)).into_response(),
         Err(error) => error.into_response(),
     }
 }
 
-async fn grant(auth: &Auth, headers: &HeaderMap, body: &[u8]) -> Result<Tokens, OAuthError> {
-    let params = Params::parse_form(headers, body).map_err(OAuthError::invalid_request)?;
+/// The `client_id` of a request that carries a client secret (a system's), for its rate limit.
+fn confidential_client_id(headers: &HeaderMap, params: &Params) -> Option<String> {
+    match params::basic_credentials(headers) {
+        Ok(Some((id, _))) => Some(id),
+        _ if params.get("client_secret").is_some() => params.get("client_id").map(str::to_owned),
+        _ => None,
+    }
+}
+
+async fn grant(auth: &Auth, headers: &HeaderMap, params: &Params) -> Result<Tokens, OAuthError> {
     let Some(grant_type) = params.get("grant_type") else {
         return Err(OAuthError::invalid_request("grant_type is missing"));
     };
-    let client = authenticate_client(auth, headers, &params).await?;
+    let client = authenticate_client(auth, headers, params).await?;
     match grant_type {
         "authorization_code" => {
             let Client::Public(client) = client else {
@@ -180,9 +211,9 @@ async fn grant(auth: &Auth, headers: &HeaderMap, body: &[u8]) -> Result<Tokens, 
                     "systems use client_credentials, never a person's sign-in",
                 ));
             };
-            let code = required(&params, "code")?;
-            let redirect_uri = required(&params, "redirect_uri")?;
-            let verifier = required(&params, "code_verifier")?;
+            let code = required(params, "code")?;
+            let redirect_uri = required(params, "redirect_uri")?;
+            let verifier = required(params, "code_verifier")?;
             if !secrets::is_code_verifier(verifier) {
                 return Err(OAuthError::invalid_request(
                     "code_verifier must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~",
@@ -205,7 +236,7 @@ async fn grant(auth: &Auth, headers: &HeaderMap, body: &[u8]) -> Result<Tokens, 
                     "systems get no refresh tokens",
                 ));
             };
-            let refresh_token = required(&params, "refresh_token")?;
+            let refresh_token = required(params, "refresh_token")?;
             tokens::rotate_refresh(
                 &auth.db,
                 &auth.config,

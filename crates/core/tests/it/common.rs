@@ -171,6 +171,11 @@ impl World {
         token
     }
 
+    /// The secret of the system `id`, from its registration.
+    pub fn secret(&self, id: &str) -> String {
+        self.secrets.lock().unwrap().get(id).cloned().unwrap()
+    }
+
     async fn system_token(&self, id: &str, secret: &str) -> String {
         let r = self
             .http

@@ -14,12 +14,15 @@
 //! - `server`: health, OpenAPI, shutdown.
 //! - `writing`: messages written in a viewing client (enrichment, replies, forwards, limits),
 //!   contact points' QR codes.
+//! - `access_log`: what representatives read, and the owner's view of it.
+//! - `sign_in_limits`: rate limits of sign-in and the token endpoint; token lifetimes.
 
 #![allow(unreachable_pub, dead_code)]
 // Test helpers outside #[test] functions may fail loudly too.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod access;
+mod access_log;
 mod changes;
 mod common;
 mod files;
@@ -28,5 +31,6 @@ mod migration;
 mod pull;
 mod routing;
 mod server;
+mod sign_in_limits;
 mod value_date;
 mod writing;

@@ -60,6 +60,23 @@ impl TestCore {
         core
     }
 
+    /// A core with the demo world (the people, companies, authorities and letters of
+    /// `brevdue serve --demo`) and nothing else.
+    pub async fn start_demo() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let running = brevdue_core::start(Self::config(&dir, "127.0.0.1:0".parse().unwrap()))
+            .await
+            .unwrap();
+        brevdue_core::demo::seed(running.state(), Utc::now())
+            .await
+            .unwrap();
+        TestCore {
+            addr: running.addr(),
+            dir,
+            running: Some(running),
+        }
+    }
+
     fn config(dir: &TempDir, listen: SocketAddr) -> Config {
         let mut config = Config::new(dir.path().join("core"));
         config.listen = listen;

@@ -15,7 +15,6 @@ mod support;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
-use fantoccini::Locator;
 use support::{
     Display, Driver, Screenshots, Tools, desktop_binary, element, element_with_text, window_named,
     xdotool,

@@ -87,6 +87,7 @@ export async function launch() {
  *   demo?: boolean,
  *   latencyMs?: number,
  *   startLink?: string,
+ *   file?: { label: string, name: string } | 'bad',
  * }} MockConfig
  */
 

@@ -29,7 +29,9 @@ use anyhow::{Context, Result, bail, ensure};
 use brevdue_api::FolderType;
 use brevdue_client::cache::{Cache, ListQuery};
 use chrono::Utc;
-use support::{Display, Driver, Tools, desktop_binary, element, element_with_text, process_tree};
+use support::{
+    Display, Driver, Tools, app_args, desktop_binary, element, element_with_text, process_tree,
+};
 
 /// How many letters the cache holds for the start-up figure.
 const LETTERS: usize = 10_000;
@@ -49,12 +51,7 @@ async fn main() -> Result<()> {
     let home = work.path().join("home");
     let driver = Driver::start(&tools, &display, &home)?;
     let data = work.path().join("app");
-    let args = vec![
-        "--server".to_owned(),
-        core.url().to_owned(),
-        "--data-dir".to_owned(),
-        data.display().to_string(),
-    ];
+    let args = app_args(core.url(), work.path());
 
     // Sign in once; the first sync fills the cache with Karen's real letters.
     let c = driver.launch(&app, &args).await?;

@@ -24,8 +24,8 @@ use std::time::Duration;
 use anyhow::{Context, Result, ensure};
 use fantoccini::Locator;
 use support::{
-    Display, Driver, Screenshots, Tools, desktop_binary, element, element_with_text, window_named,
-    xdotool,
+    Display, Driver, Screenshots, Tools, app_args, desktop_binary, element, element_with_text,
+    window_named, xdotool,
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -45,18 +45,11 @@ async fn a_citizen_reads_his_post_in_the_real_app() -> Result<()> {
     let home = work.path().join("home");
     let driver = Driver::start(&tools, &display, &home)?;
     let shots = Screenshots::new(&display)?;
-    let args = vec![
-        "--server".to_owned(),
-        core.url().to_owned(),
-        "--data-dir".to_owned(),
-        work.path().join("app").display().to_string(),
-    ];
+    let args = app_args(core.url(), work.path());
     let c = driver.launch(&app, &args).await?;
     let result = walk(&c, &tools, &display, &shots, &home).await;
     if result.is_err() {
-        let _ = shots.window(&c, "failed").await;
-        let log = std::fs::read_to_string(home.join("tauri-driver.log")).unwrap_or_default();
-        println!("--- the app's log ---\n{log}");
+        driver.report_failure(&c, &shots, "failed").await;
     }
     let _ = c.close().await;
     drop(driver);
@@ -309,9 +302,9 @@ async fn without_a_server_the_app_runs_its_own_demo_core() -> Result<()> {
     }
     .await;
     if result.is_err() {
-        let _ = shots.window(&c, "10-embedded-demo-failed").await;
-        let log = std::fs::read_to_string(home.join("tauri-driver.log")).unwrap_or_default();
-        println!("--- the app's log ---\n{log}");
+        driver
+            .report_failure(&c, &shots, "10-embedded-demo-failed")
+            .await;
     }
     let _ = c.close().await;
     result
@@ -374,9 +367,9 @@ async fn a_memo_file_opens_read_only_without_an_account() -> Result<()> {
     }
     .await;
     if result.is_err() {
-        let _ = shots.window(&c, "20-memo-file-failed").await;
-        let log = std::fs::read_to_string(home.join("tauri-driver.log")).unwrap_or_default();
-        println!("--- the app's log ---\n{log}");
+        driver
+            .report_failure(&c, &shots, "20-memo-file-failed")
+            .await;
     }
     let _ = c.close().await;
     result

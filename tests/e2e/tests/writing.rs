@@ -16,8 +16,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
 use support::{
-    Display, Driver, Screenshots, Tools, desktop_binary, element, element_with_text, window_named,
-    xdotool,
+    Display, Driver, Screenshots, Tools, app_args, desktop_binary, element, element_with_text,
+    window_named, xdotool,
 };
 
 /// The demo municipality's recipient system that the passport contact point is mapped to.
@@ -65,12 +65,7 @@ async fn a_citizen_writes_to_the_municipality_in_the_real_app() -> Result<()> {
     let home = work.path().join("home");
     let driver = Driver::start(&tools, &display, &home)?;
     let shots = Screenshots::new(&display)?;
-    let args = vec![
-        "--server".to_owned(),
-        core.url().to_owned(),
-        "--data-dir".to_owned(),
-        work.path().join("app").display().to_string(),
-    ];
+    let args = app_args(core.url(), work.path());
     let c = driver.launch(&app, &args).await?;
     let result = write(&c, &tools, &display, &shots, &attachment).await;
     let result = match result {
@@ -78,9 +73,7 @@ async fn a_citizen_writes_to_the_municipality_in_the_real_app() -> Result<()> {
         Err(e) => Err(e),
     };
     if result.is_err() {
-        let _ = shots.window(&c, "c-failed").await;
-        let log = std::fs::read_to_string(home.join("tauri-driver.log")).unwrap_or_default();
-        println!("--- the app's log ---\n{log}");
+        driver.report_failure(&c, &shots, "c-failed").await;
     }
     let _ = c.close().await;
     drop(driver);

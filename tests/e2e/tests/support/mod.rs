@@ -160,6 +160,8 @@ impl Display {
 pub(crate) struct Driver {
     pub(crate) port: u16,
     process: Process,
+    /// Where tauri-driver, WebKitWebDriver and the app write their output.
+    log: PathBuf,
 }
 
 impl Driver {
@@ -185,7 +187,8 @@ impl Driver {
             | gnome-keyring-daemon --unlock --components=secrets >/dev/null || exit 97
 unset BREVDUE_E2E_KEYRING_PASSWORD
 exec "$@""#;
-        let log = std::fs::File::create(home.join("tauri-driver.log"))?;
+        let log_path = home.join("tauri-driver.log");
+        let log = std::fs::File::create(&log_path)?;
         let process = Process::spawn(
             "tauri-driver",
             Command::new("dbus-run-session")
@@ -209,12 +212,24 @@ exec "$@""#;
                 .stdout(log.try_clone()?)
                 .stderr(log),
         )?;
-        let mut driver = Driver { port, process };
+        let mut driver = Driver {
+            port,
+            process,
+            log: log_path,
+        };
         let addr = SocketAddr::from(([127, 0, 0, 1], port));
         wait_until(Duration::from_secs(20), || TcpStream::connect(addr).is_ok())
             .context("tauri-driver did not start listening")?;
         driver.process.check_running()?;
         Ok(driver)
+    }
+
+    /// After a failed step: a screenshot of the window as `name`, and the app's log on
+    /// standard output.
+    pub(crate) async fn report_failure(&self, c: &Client, shots: &Screenshots, name: &str) {
+        let _ = shots.window(c, name).await;
+        let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+        println!("--- the app's log ---\n{log}");
     }
 
     /// Starts the app through WebDriver with `args`.
@@ -265,6 +280,16 @@ fn wait_until(timeout: Duration, mut ok: impl FnMut() -> bool) -> Result<()> {
         std::thread::sleep(Duration::from_millis(100));
     }
     bail!("timed out after {timeout:?}")
+}
+
+/// The app's arguments: the core at `server`, and a data folder of its own in `work`.
+pub(crate) fn app_args(server: &str, work: &Path) -> Vec<String> {
+    vec![
+        "--server".to_owned(),
+        server.to_owned(),
+        "--data-dir".to_owned(),
+        work.join("app").display().to_string(),
+    ]
 }
 
 /// Waits for the first element matching `css` and returns it.

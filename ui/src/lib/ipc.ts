@@ -53,6 +53,9 @@
  * | `send_message` | `{ draft }` | {@link SendReceipt}. Rust checks everything again (recipient, lengths, the limits), writes the MeMo and sends it through the outbox (exactly once); the draft is deleted |
  * | `take_compose_link` | – | {@link ComposeRequest} or null: the `brevdue://contact-point/<id>` link the app was started with, once |
  * | `thread` | `{ mailboxId, messageId }` | {@link ThreadEntry}[]: the messages of its conversation, oldest first (just the message itself when alone) |
+ * | `pick_export_folder` | – | {@link ExportFolder} or null (cancelled): Rust opens the folder dialog; only a folder picked so can be exported into |
+ * | `start_export` | `{ format, mailboxId?, since?, folder }` | {@link ExportResult} when done or stopped. `format`: {@link ExportFormat}; no `mailboxId`: every mailbox the user can see; `since`: `YYYY-MM-DD`, from the start of that day in Danish time; `folder`: a handle from `pick_export_folder`. One export at a time; progress comes as `export-progress` |
+ * | `cancel_export` | – | – (the export stops; what it wrote stays whole, and exporting again completes it) |
  * | `start_at_login` | – | `boolean`: whether the app starts when the user logs in (off until turned on) |
  * | `set_start_at_login` | `{ enabled }` | – |
  *
@@ -75,6 +78,7 @@
  * | `new-mail` | {@link NewMail} |
  * | `attachments-dropped` | {@link Attachment}[]: files the user dropped on the window (paths from the OS, kept by Rust) |
  * | `open-compose` | {@link ComposeRequest}: a `brevdue://contact-point/<id>` link was opened while the app ran |
+ * | `export-progress` | {@link ExportProgress}: after each letter the export wrote (first `{ done: 0, total }`) |
  */
 
 import { invoke } from '@tauri-apps/api/core';
@@ -87,6 +91,10 @@ import type {
   ContactPointInfo,
   Draft,
   DraftSummary,
+  ExportFolder,
+  ExportFormat,
+  ExportProgress,
+  ExportResult,
   SendReceipt,
   ThreadEntry,
   AppInfo,
@@ -174,6 +182,12 @@ export interface Commands {
   send_message: { args: { draft: Draft }; result: SendReceipt };
   thread: { args: MessageAddress; result: ThreadEntry[] };
   take_compose_link: { args: undefined; result: ComposeRequest | null };
+  pick_export_folder: { args: undefined; result: ExportFolder | null };
+  start_export: {
+    args: { format: ExportFormat; mailboxId?: string; since?: string; folder: string };
+    result: ExportResult;
+  };
+  cancel_export: { args: undefined; result: null };
 }
 
 /** Payload of `open-compose`: write to this contact point. */
@@ -190,6 +204,7 @@ export interface Events {
   'new-mail': NewMail;
   'attachments-dropped': Attachment[];
   'open-compose': ComposeRequest;
+  'export-progress': ExportProgress;
 }
 
 /** The error codes a command may fail with. Mirrored by an enum on the Rust side. */

@@ -486,9 +486,40 @@ export interface SavedFile {
   savedTo: string;
 }
 
+/** How an export lays the letters out: a Maildir or an mbox per mailbox, or a folder per letter. */
+export type ExportFormat = 'maildir' | 'mbox' | 'files';
+
+/** A folder the user picked in the folder dialog Rust opened: a handle, and where it is. */
+export interface ExportFolder {
+  handle: string;
+  path: string;
+}
+
+/** What an export did. */
+export interface ExportResult {
+  /** Letters written in this run (when cancelled: those written before it stopped). */
+  written: number;
+  /** Letters in the folder from an earlier run. */
+  alreadyExported: number;
+  /** Letters deleted on the server since the last sync, left out. */
+  gone: number;
+  /** Documents written in this run. */
+  files: number;
+  /** The export folder. */
+  folder: string;
+  /** The user stopped it; exporting to the same folder again completes it. */
+  cancelled: boolean;
+}
+
 // Events
 
 export interface SyncProgress {
+  done: number;
+  total: number;
+}
+
+/** How far an export has come: letters written of those to write in this run. */
+export interface ExportProgress {
   done: number;
   total: number;
 }

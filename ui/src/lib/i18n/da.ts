@@ -349,6 +349,61 @@ export const da = {
   'error.internal': 'Der skete en fejl i Brevdue. Prøv igen. Sker det igen, så genstart Brevdue.',
   'error.retry': 'Prøv igen',
 
+  'export.open': 'Eksportér',
+  'export.title': 'Eksportér din post',
+  'export.intro':
+    'Gem en kopi af dine breve i en mappe på din computer. Eksporterer du til den samme mappe igen senere, gemmes kun de breve, der er kommet siden.',
+  'export.format': 'Hvordan skal brevene gemmes?',
+  'export.format.files': 'Mapper med filer',
+  'export.format.files.hint':
+    'En mappe for hvert brev med brevets dokumenter som almindelige filer, fx PDF. Nemt at åbne og kigge i.',
+  'export.format.maildir': 'Maildir',
+  'export.format.maildir.hint':
+    'Til mailprogrammer som Thunderbird: hvert brev bliver en e-mail med dokumenterne vedhæftet.',
+  'export.format.mbox': 'mbox',
+  'export.format.mbox.hint':
+    'Til mailprogrammer som Thunderbird: alle breve fra en postkasse samlet i én fil.',
+  'export.mailbox': 'Postkasse',
+  'export.mailbox.all': 'Alle postkasser, du kan se',
+  'export.mailbox.own': '{name} (din postkasse)',
+  'export.mailbox.company': '{name} (virksomhed)',
+  'export.mailbox.readAccess': '{name} (læseadgang)',
+  'export.since': 'Kun breve modtaget fra og med (valgfrit)',
+  'export.since.hint': 'Lad feltet stå tomt for at eksportere alle breve.',
+  'export.folder': 'Mappe',
+  'export.folder.none': 'Du har ikke valgt en mappe endnu.',
+  'export.folder.choose': 'Vælg mappe …',
+  'export.folder.change': 'Vælg en anden mappe …',
+  'export.folder.missing': 'Vælg den mappe, brevene skal gemmes i.',
+  'export.start': 'Start eksporten',
+  'export.stop': 'Stop eksporten',
+  'export.running': 'Eksporterer dine breve …',
+  'export.preparing': 'Finder de breve, der skal eksporteres …',
+  'export.progress': '{done} af {total} breve',
+  'export.runningHint':
+    'Du kan stoppe eksporten når som helst. Det, der er gemt, bliver liggende, og næste gang fortsætter eksporten, hvor den slap.',
+  'export.doneTitle': 'Eksporten er færdig',
+  'export.done_one': '{count} brev eksporteret til {folder}.',
+  'export.done_other': '{count} breve eksporteret til {folder}.',
+  'export.nothingNew': 'Intet nyt at eksportere. Alle breve er allerede i {folder}.',
+  'export.already_one': '{count} brev var der allerede fra en tidligere eksport.',
+  'export.already_other': '{count} breve var der allerede fra en tidligere eksport.',
+  'export.gone_one': '{count} brev er slettet i Digital Post og kom ikke med.',
+  'export.gone_other': '{count} breve er slettet i Digital Post og kom ikke med.',
+  'export.cancelledTitle': 'Eksporten blev stoppet',
+  'export.cancelled_one':
+    '{count} brev nåede at blive gemt i {folder}. Eksportér til den samme mappe igen for at gemme resten.',
+  'export.cancelled_other':
+    '{count} breve nåede at blive gemt i {folder}. Eksportér til den samme mappe igen for at gemme resten.',
+  'export.failedTitle': 'Eksporten lykkedes ikke',
+  'export.error.io':
+    'Brevdue kunne ikke gemme i mappen. Den kan være skrivebeskyttet eller fuld, eller den kan have en eksport i et andet format. Vælg en anden mappe, fx en ny, tom mappe.',
+  'export.error.offline':
+    'Nogle breve var ikke hentet endnu, og du er ikke på nettet. Det, der nåede at blive gemt, bliver liggende. Prøv igen, når du er på nettet.',
+  'export.error.invalid_input':
+    'Eksporten kunne ikke starte. Vælg mappen igen, og prøv en gang til.',
+  'export.again': 'Ny eksport',
+
   'size.bytes': '{n} byte',
   'size.kb': '{n} kB',
   'size.mb': '{n} MB',

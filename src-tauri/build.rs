@@ -44,6 +44,9 @@ const COMMANDS: &[&str] = &[
     "delete_draft",
     "send_message",
     "thread",
+    "pick_export_folder",
+    "start_export",
+    "cancel_export",
 ];
 
 fn main() {

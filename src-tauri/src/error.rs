@@ -104,7 +104,7 @@ pub(crate) fn code_of(kind: ErrorKind) -> ErrorCode {
         ErrorKind::Offline => ErrorCode::Offline,
         ErrorKind::SignInRequired | ErrorKind::SignInCancelled => ErrorCode::SignedOut,
         ErrorKind::SignInFailed | ErrorKind::Server | ErrorKind::Protocol => ErrorCode::Server,
-        ErrorKind::SecretStore | ErrorKind::Cache => ErrorCode::Io,
+        ErrorKind::SecretStore | ErrorKind::Cache | ErrorKind::Export => ErrorCode::Io,
         ErrorKind::NotFound => ErrorCode::NotFound,
         ErrorKind::Forbidden => ErrorCode::Forbidden,
         ErrorKind::Conflict | ErrorKind::Stale => ErrorCode::Conflict,

@@ -6,7 +6,7 @@
 //! and errors to `{code, message}` ([`error`]). Around that: which core to use and the
 //! embedded demo core ([`backend`]), the background sync and its events and notifications
 //! ([`background`]), HTML sanitizing ([`html`]), the check of addresses opened in the browser
-//! ([`links`]), saving through the save dialog ([`save`]) and the settings file ([`settings`]).
+//! ([`links`]), saving through the save dialog ([`save`]), the export folders picked ([`export`]) and the settings file ([`settings`]).
 //!
 //! **Invariant:** the window can do nothing but call these commands and hear their events
 //! (`capabilities/main.json`); it never reaches the network or the file system itself (the
@@ -21,6 +21,7 @@ mod background;
 mod commands;
 mod deep_link;
 mod error;
+mod export;
 mod html;
 mod links;
 mod memo_file;
@@ -134,6 +135,9 @@ fn main() -> anyhow::Result<()> {
             commands::compose::delete_draft,
             commands::compose::send_message,
             commands::compose::thread,
+            commands::export::pick_export_folder,
+            commands::export::start_export,
+            commands::export::cancel_export,
         ])
         .run(tauri::generate_context!())
         .context("the app stopped with an error")

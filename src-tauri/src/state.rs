@@ -14,6 +14,7 @@ use crate::attachments::Registry;
 use crate::backend::Backend;
 use crate::background::SyncRunner;
 use crate::error::{CmdResult, CommandError, ErrorCode};
+use crate::export::Exports;
 use crate::settings::SettingsFile;
 
 /// The backend as it comes up: `None` while starting, then ready or failed.
@@ -27,6 +28,8 @@ pub(crate) struct Shared {
     sync: tokio::sync::Mutex<Option<SyncRunner>>,
     /// The files chosen to attach, by handle.
     pub(crate) attachments: Registry,
+    /// The export folders picked, and the export running.
+    pub(crate) exports: Exports,
     /// A contact point link the app was started with, until the window asks for it.
     pending_link: Mutex<Option<String>>,
 }
@@ -38,6 +41,7 @@ impl Shared {
             settings: Mutex::new(settings),
             sync: tokio::sync::Mutex::new(None),
             attachments: Registry::default(),
+            exports: Exports::default(),
             pending_link: Mutex::new(None),
         }
     }

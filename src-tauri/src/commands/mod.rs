@@ -5,6 +5,7 @@
 
 pub(crate) mod agenda;
 pub(crate) mod compose;
+pub(crate) mod export;
 pub(crate) mod files;
 pub(crate) mod mailboxes;
 pub(crate) mod memo_file;

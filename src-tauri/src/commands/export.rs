@@ -11,7 +11,7 @@ use brevdue_client::export::{ExportFormat, ExportOptions, ExportProgress};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Copenhagen;
 use serde::Serialize;
-use tauri::{Emitter, State, WebviewWindow};
+use tauri::{Emitter, Manager, State, WebviewWindow};
 use tauri_plugin_dialog::DialogExt;
 use tokio::sync::oneshot;
 
@@ -71,14 +71,21 @@ pub(crate) async fn pick_export_folder(
         Language::En => "Choose a folder for the export",
     };
     let (answer, answered) = oneshot::channel();
-    window
-        .dialog()
-        .file()
-        .set_parent(&window)
-        .set_title(title)
-        .pick_folder(move |path| {
-            let _ = answer.send(path);
-        });
+    let mut dialog = window.dialog().file().set_parent(&window).set_title(title);
+    // It opens in the user's documents (else home), not in "Recent", where GTK's folder
+    // dialog cannot choose a folder typed as a path.
+    let paths = window.path();
+    if let Some(start) = paths
+        .document_dir()
+        .ok()
+        .filter(|d| d.is_dir())
+        .or_else(|| paths.home_dir().ok())
+    {
+        dialog = dialog.set_directory(start);
+    }
+    dialog.pick_folder(move |path| {
+        let _ = answer.send(path);
+    });
     let Some(path) = answered.await.ok().flatten() else {
         return Ok(None);
     };

@@ -319,7 +319,7 @@ async fn walk(
     .context("Karen's access log does not show the letter Anders read")?;
     let entry_text = entry.text().await?;
     ensure!(
-        entry_text.contains("Anders Holm") && entry_text.contains("åbnede brevet"),
+        entry_text.contains("Anders Holm") && entry_text.contains("hentede brevet"),
         "the access log entry says {entry_text:?}"
     );
     no_errors(c).await?;

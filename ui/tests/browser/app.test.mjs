@@ -329,7 +329,7 @@ describe('Brevdue in the browser', { concurrency: false }, () => {
     await page.getByRole('heading', { name: 'Hvem har læst min post', level: 1 }).waitFor();
     const entry = page.getByTestId('access-entry').first();
     await entry.waitFor();
-    assert.match((await entry.textContent()) ?? '', /Jens Hansen.*åbnede brevet.*Indkaldelse til årskontrol/s);
+    assert.match((await entry.textContent()) ?? '', /Jens Hansen.*hentede brevet.*Indkaldelse til årskontrol/s);
     await screenshot(page, '07-access-log');
     await assertAccessible(page, 'access log');
     assert.deepEqual(errors, []);

@@ -53,7 +53,7 @@ describe('who has read my post', () => {
     const row = await screen.findByTestId('access-entry');
     expect(row.dataset.kind).toBe('read_message');
     expect(within(row).getByText('Jens Hansen')).toBeTruthy();
-    expect(row.textContent).toContain('åbnede brevet');
+    expect(row.textContent).toContain('hentede brevet');
     expect(row.textContent).toContain('24. november 2026');
     // The letter by its subject, and a click opens it.
     await fireEvent.click(within(row).getByRole('button', { name: KARENS_LETTER }));
@@ -92,7 +92,7 @@ describe('who has read my post', () => {
     await as(world, 'karen');
     render(AccessLogView, { mailboxId: 'mb-karen' });
     const row = await screen.findByTestId('access-entry');
-    expect(row.textContent).toContain('opened the letter');
+    expect(row.textContent).toContain('fetched the letter');
     expect(screen.getByRole('heading', { name: 'Who has read my post' })).toBeTruthy();
   });
 });

@@ -199,11 +199,11 @@ export const da = {
 
   'accessLog.title': 'Hvem har læst min post',
   'accessLog.intro':
-    'Her ser du, hvornår de personer, der har læseadgang til din postkasse, har set listen over dine breve eller åbnet et brev.',
+    'Her ser du, hvornår de personer, der har læseadgang til din postkasse, har hentet listen over dine breve, et brev eller et bilag. Deres program kan hente et brev, før de åbner det.',
   'accessLog.empty': 'Ingen med læseadgang har set din post.',
-  'accessLog.kind.list_messages': 'så listen over dine breve',
-  'accessLog.kind.read_message': 'åbnede brevet',
-  'accessLog.kind.read_file': 'åbnede et bilag til brevet',
+  'accessLog.kind.list_messages': 'hentede listen over dine breve',
+  'accessLog.kind.read_message': 'hentede brevet',
+  'accessLog.kind.read_file': 'hentede et bilag til brevet',
   'accessLog.unknownLetter': 'et brev, der ikke længere er i postkassen',
   'accessLog.when': 'Tidspunkt',
   'accessLog.who': 'Hvem',

@@ -198,11 +198,11 @@ export const en: Translation = {
 
   'accessLog.title': 'Who has read my post',
   'accessLog.intro':
-    'Here you see when the people with read access to your mailbox looked at the list of your letters or opened a letter.',
+    'Here you see when the people with read access to your mailbox fetched the list of your letters, a letter or an attachment. Their program may fetch a letter before they open it.',
   'accessLog.empty': 'Nobody with read access has looked at your post.',
-  'accessLog.kind.list_messages': 'looked at the list of your letters',
-  'accessLog.kind.read_message': 'opened the letter',
-  'accessLog.kind.read_file': 'opened an attachment of the letter',
+  'accessLog.kind.list_messages': 'fetched the list of your letters',
+  'accessLog.kind.read_message': 'fetched the letter',
+  'accessLog.kind.read_file': 'fetched an attachment of the letter',
   'accessLog.unknownLetter': 'a letter no longer in the mailbox',
   'accessLog.when': 'When',
   'accessLog.who': 'Who',

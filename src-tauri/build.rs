@@ -21,6 +21,7 @@ const COMMANDS: &[&str] = &[
     "open_entry_point",
     "file_content",
     "save_file",
+    "access_log",
     "agenda",
     "export_ics",
     "start_at_login",

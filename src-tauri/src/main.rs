@@ -18,6 +18,8 @@ mod args;
 mod attachments;
 mod backend;
 mod background;
+#[cfg(test)]
+mod capabilities;
 mod commands;
 mod deep_link;
 mod error;
@@ -112,6 +114,7 @@ fn main() -> anyhow::Result<()> {
             commands::messages::open_entry_point,
             commands::files::file_content,
             commands::files::save_file,
+            commands::access_log::access_log,
             commands::agenda::agenda,
             commands::agenda::export_ics,
             commands::settings::start_at_login,

@@ -3,6 +3,7 @@
 //! maps the answer to the JSON the UI expects (`ui/src/lib/types.ts`) and errors to
 //! `{code, message}`. The contract is the doc comment of `ui/src/lib/ipc.ts`.
 
+pub(crate) mod access_log;
 pub(crate) mod agenda;
 pub(crate) mod compose;
 pub(crate) mod export;

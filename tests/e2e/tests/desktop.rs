@@ -11,8 +11,11 @@
 //!    answered with the keyboard, and the .ics file it wrote;
 //! 5. the agenda across his mailboxes;
 //! 6. his mother Karen's mailbox, read with read access: the banner, and no delete and no
-//!    reply button on her letter;
-//! 7. signing out and in as Jens Bak, and switching to his company's mailbox.
+//!    reply button on her letter; then, signed in as Karen, "Hvem har læst min post" shows
+//!    that Anders opened that letter;
+//! 7. signing out and in as Jens Bak, and switching to his company's mailbox;
+//! 8. afterwards, the logs of the whole session (the app's output through tauri-driver and any
+//!    `*.log` file) hold no demo CPR number and no token the core issued.
 //!
 //! Fails, saying what is missing, when the display tools are not installed (`scripts/setup`
 //! installs them). Run it alone with `scripts/e2e`; `scripts/test` runs it with the rest.
@@ -52,9 +55,59 @@ async fn a_citizen_reads_his_post_in_the_real_app() -> Result<()> {
         driver.report_failure(&c, &shots, "failed").await;
     }
     let _ = c.close().await;
+    let log = driver.log_path().to_path_buf();
     drop(driver);
+    result?;
+
+    // The whole session's logs (the app's output and every log file) give nobody away.
+    let output = std::fs::read_to_string(&log)?;
+    ensure!(
+        output.contains("brevdue"),
+        "the app's output is not in {}",
+        log.display()
+    );
+    let world = brevdue_core::demo::world::world(chrono::Utc::now());
+    let found =
+        support::sensitive_in_logs(&core.state().db, &[log], work.path(), &world.cpr_numbers())
+            .await?;
+    ensure!(found.is_empty(), "sensitive data in the logs: {found:?}");
+
+    // The control: the scan does find a CPR number and a real token written to a log.
+    let secret = brevdue_core::auth::systems::register(
+        &core.state().db,
+        "e2e-log-control",
+        brevdue_core::demo::world::KOMMUNE,
+        brevdue_core::auth::SystemRole::Sender,
+        "e2e",
+    )
+    .await?;
+    let answer: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/oauth/token", core.url()))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", "e2e-log-control"),
+            ("client_secret", secret.as_str()),
+        ])
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let token = answer["access_token"].as_str().context("no access token")?;
+    let control = tempfile::tempdir()?;
+    std::fs::write(
+        control.path().join("control.log"),
+        format!("cpr=310447-2548 bearer {token}\n"),
+    )?;
+    let caught =
+        support::sensitive_in_logs(&core.state().db, &[], control.path(), &world.cpr_numbers())
+            .await?;
+    ensure!(
+        caught.len() == 2,
+        "the scan missed what the control wrote: {caught:?}"
+    );
     core.shutdown().await?;
-    result
+    Ok(())
 }
 
 /// Closes every notice with its close button, and checks that they are gone.
@@ -242,6 +295,35 @@ async fn walk(
     );
     no_errors(c).await?;
     shots.window(c, "06-read-access").await?;
+
+    // 6b. Karen sees that Anders read her letter: "Hvem har læst min post".
+    element_with_text(c, "button", "Log ud")
+        .await?
+        .click()
+        .await?;
+    element_with_text(c, "button", "Log ind som Karen Holm")
+        .await?
+        .click()
+        .await?;
+    element(c, "[data-testid=message-list] .mrow").await?;
+    element(c, "[data-testid=nav-access-log]")
+        .await?
+        .click()
+        .await?;
+    let entry = element_with_text(
+        c,
+        "[data-testid=access-entry][data-kind=read_message]",
+        "Besøg fra Visitationen",
+    )
+    .await
+    .context("Karen's access log does not show the letter Anders read")?;
+    let entry_text = entry.text().await?;
+    ensure!(
+        entry_text.contains("Anders Holm") && entry_text.contains("hentede brevet"),
+        "the access log entry says {entry_text:?}"
+    );
+    no_errors(c).await?;
+    shots.window(c, "06b-access-log").await?;
 
     // 7. A company: sign out, sign in as Jens Bak, switch to Lyngbakken VVS.
     element_with_text(c, "button", "Log ud")

@@ -84,6 +84,7 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
+  AccessEntry,
   AgendaEntry,
   Attachment,
   AuthorityType,
@@ -157,6 +158,7 @@ export interface Commands {
   delete_message: { args: MessageAddress; result: null };
   create_folder: { args: { mailboxId: string; name: string }; result: Folder };
   agenda: { args: undefined; result: AgendaEntry[] };
+  access_log: { args: { mailboxId: string }; result: AccessEntry[] };
   export_ics: { args: { scope: IcsScope }; result: SavedFile | null };
   save_file: { args: FileAddress; result: SavedFile | null };
   print_message: { args: MessageAddress; result: null };

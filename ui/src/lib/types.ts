@@ -482,6 +482,22 @@ export interface AgendaEntry {
   messageId: string;
 }
 
+/** What a representative did in a mailbox the user owns. */
+export type AccessEntryKind = 'list_messages' | 'read_message' | 'read_file';
+
+/** One entry of "Hvem har læst min post" (`access_log`), newest first. */
+export interface AccessEntry {
+  id: number;
+  /** The representative's name. */
+  name: string;
+  kind: AccessEntryKind;
+  messageId: string | null;
+  /** The letter's subject, when the letter is known. */
+  messageLabel: string | null;
+  /** When, as an ISO 8601 instant. */
+  at: string;
+}
+
 export interface SavedFile {
   savedTo: string;
 }

@@ -13,7 +13,8 @@
  *  4. a payment deadline and its entry point
  *  5. an HTML letter in the sandboxed frame; markings
  *  6. the agenda
- *  7. a read-access mailbox: no delete, no reply, no compose
+ *  7. a read-access mailbox: no delete, no reply, no compose; then, as its owner, "Hvem har
+ *     læst min post" shows the read
  *  8. a company mailbox in the Virk theme
  *  9. the virtual list at 100,000 letters
  * 10. keyboard only
@@ -320,6 +321,17 @@ describe('Brevdue in the browser', { concurrency: false }, () => {
     await assertAccessible(page, 'move dialog');
     await page.getByRole('dialog').getByRole('button', { name: 'Flyt' }).click();
     await page.locator('.notices', { hasText: 'Brevet er flyttet til Slettet' }).waitFor();
+
+    // Karen sees that Jens read her letter: "Hvem har læst min post".
+    await page.getByRole('button', { name: 'Log ud' }).click();
+    await page.getByRole('button', { name: /Log ind som Karen Hansen/ }).click();
+    await page.getByRole('button', { name: 'Hvem har læst min post' }).click();
+    await page.getByRole('heading', { name: 'Hvem har læst min post', level: 1 }).waitFor();
+    const entry = page.getByTestId('access-entry').first();
+    await entry.waitFor();
+    assert.match((await entry.textContent()) ?? '', /Jens Hansen.*hentede brevet.*Indkaldelse til årskontrol/s);
+    await screenshot(page, '07-access-log');
+    await assertAccessible(page, 'access log');
     assert.deepEqual(errors, []);
     await context.close();
   });

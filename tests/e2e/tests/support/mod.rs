@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, bail, ensure};
 use fantoccini::{Client, ClientBuilder, Locator};
 
 /// The programs the test needs; an error naming each one that is not installed.
@@ -424,4 +424,66 @@ impl Driver {
     pub(crate) fn pid(&self) -> u32 {
         self.process.pid()
     }
+}
+
+impl Driver {
+    /// The file that holds the output of tauri-driver, WebKitWebDriver and the app.
+    pub(crate) fn log_path(&self) -> &Path {
+        &self.log
+    }
+}
+
+/// What of a session's logs would give someone away: for each of `logs` (and every `*.log`
+/// file under `dir`), a line naming the file and what it holds: one of `cprs` (with or
+/// without the dash), or an access or refresh token the core issued (any run of 43 base64url
+/// characters whose SHA-256 the core keeps). Empty when the logs are clean.
+pub(crate) async fn sensitive_in_logs(
+    db: &sqlx::SqlitePool,
+    logs: &[PathBuf],
+    dir: &Path,
+    cprs: &[&str],
+) -> Result<Vec<String>> {
+    use sha2::{Digest, Sha256};
+    let hashes: Vec<(String,)> = sqlx::query_as(
+        "SELECT token_hash FROM auth_access_tokens UNION SELECT token_hash FROM auth_refresh_tokens",
+    )
+    .fetch_all(db)
+    .await?;
+    ensure!(!hashes.is_empty(), "the core issued no tokens to look for");
+    let hashes: std::collections::HashSet<String> = hashes.into_iter().map(|(h,)| h).collect();
+    let mut files = logs.to_vec();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d)?.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "log") && !files.contains(&path) {
+                files.push(path);
+            }
+        }
+    }
+    let is_b64 = |b: &u8| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_';
+    let mut found = Vec::new();
+    for file in &files {
+        let bytes = std::fs::read(file).with_context(|| format!("{}", file.display()))?;
+        let text = String::from_utf8_lossy(&bytes);
+        for cpr in cprs {
+            let dashed = format!("{}-{}", &cpr[..6], &cpr[6..]);
+            if text.contains(cpr) || text.contains(&dashed) {
+                found.push(format!("{}: the CPR number {dashed}", file.display()));
+            }
+        }
+        let token = bytes
+            .split(|b| !is_b64(b))
+            .filter(|run| run.len() >= 43)
+            .any(|run| {
+                run.windows(43)
+                    .any(|w| hashes.contains(&hex::encode(Sha256::digest(w))))
+            });
+        if token {
+            found.push(format!("{}: a token the core issued", file.display()));
+        }
+    }
+    Ok(found)
 }

@@ -68,6 +68,7 @@ export const da = {
 
   'nav.agenda': 'Agenda',
   'nav.compose': 'Skriv ny besked',
+  'nav.accessLog': 'Hvem har læst min post',
 
   'list.label': 'Breve i {folder}',
   'list.search': 'Søg i breve',
@@ -196,6 +197,18 @@ export const da = {
   'doc.format.other': 'fil',
   'doc.pdfFailed': 'PDF-filen kunne ikke vises. Gem den, og åbn den i et andet program.',
 
+  'accessLog.title': 'Hvem har læst min post',
+  'accessLog.intro':
+    'Her ser du, hvornår de personer, der har læseadgang til din postkasse, har hentet listen over dine breve, et brev eller et bilag. Deres program kan hente et brev, før de åbner det.',
+  'accessLog.empty': 'Ingen med læseadgang har set din post.',
+  'accessLog.kind.list_messages': 'hentede listen over dine breve',
+  'accessLog.kind.read_message': 'hentede brevet',
+  'accessLog.kind.read_file': 'hentede et bilag til brevet',
+  'accessLog.unknownLetter': 'et brev, der ikke længere er i postkassen',
+  'accessLog.when': 'Tidspunkt',
+  'accessLog.who': 'Hvem',
+  'accessLog.what': 'Hvad',
+  'accessLog.reload': 'Opdater',
   'agenda.title': 'Agenda',
   'agenda.intro': 'Aftaler og frister fra alle de postkasser, du kan se.',
   'agenda.overdue': 'Overskredet',

@@ -67,6 +67,7 @@ export const en: Translation = {
 
   'nav.agenda': 'Agenda',
   'nav.compose': 'Write a new message',
+  'nav.accessLog': 'Who has read my post',
 
   'list.label': 'Letters in {folder}',
   'list.search': 'Search letters',
@@ -195,6 +196,18 @@ export const en: Translation = {
   'doc.format.other': 'file',
   'doc.pdfFailed': 'The PDF file could not be shown. Save it and open it in another program.',
 
+  'accessLog.title': 'Who has read my post',
+  'accessLog.intro':
+    'Here you see when the people with read access to your mailbox fetched the list of your letters, a letter or an attachment. Their program may fetch a letter before they open it.',
+  'accessLog.empty': 'Nobody with read access has looked at your post.',
+  'accessLog.kind.list_messages': 'fetched the list of your letters',
+  'accessLog.kind.read_message': 'fetched the letter',
+  'accessLog.kind.read_file': 'fetched an attachment of the letter',
+  'accessLog.unknownLetter': 'a letter no longer in the mailbox',
+  'accessLog.when': 'When',
+  'accessLog.who': 'Who',
+  'accessLog.what': 'What',
+  'accessLog.reload': 'Refresh',
   'agenda.title': 'Agenda',
   'agenda.intro': 'Appointments and deadlines from every mailbox you can see.',
   'agenda.overdue': 'Overdue',

@@ -19,7 +19,7 @@ import type {
   SyncProgress,
 } from '../types';
 
-export type View = 'folder' | 'agenda' | 'compose';
+export type View = 'folder' | 'agenda' | 'compose' | 'access-log';
 
 export interface Notice {
   id: number;
@@ -230,6 +230,11 @@ class AppState {
 
   showAgenda(): void {
     this.view = 'agenda';
+  }
+
+  /** "Hvem har læst min post": the access log of the current mailbox (its owner's only). */
+  showAccessLog(): void {
+    this.view = 'access-log';
   }
 
   compose(

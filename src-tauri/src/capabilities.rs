@@ -41,9 +41,13 @@ fn ipc_commands() -> BTreeSet<String> {
         .nth(1)
         .and_then(|rest| rest.split("\n}").next())
         .expect("interface Commands in ipc.ts");
+    // One command per member at the interface's own indentation (`  name: {`), whether its
+    // type fits on one line or prettier wrapped it.
     body.lines()
-        .filter_map(|l| l.trim().split_once(": { args"))
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+        .filter_map(|l| l.trim().split_once(": {"))
         .map(|(name, _)| name.to_owned())
+        .filter(|name| name.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
         .collect()
 }
 

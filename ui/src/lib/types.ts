@@ -1,349 +1,69 @@
 /**
  * The data the UI receives from the Tauri commands, as JSON.
  *
- * Two parts, both in this one file so that a later step can generate it from the Rust types
- * (ts-rs) and CI can tell when it is stale:
- * 1. A MeMo message and its agenda, mirroring `brevdue_memo::Message` and
- *    `brevdue_memo::AgendaItem` exactly as serde serializes them (camelCase, with the
- *    explicit renames such as `messageUUID`). Timestamps are RFC 3339 strings in UTC, dates
- *    `YYYY-MM-DD`, UUIDs lower-case strings, `Option` is `T | null`, `Vec` is an array.
+ * One type, one place: the types below are generated from the Rust types by ts-rs
+ * (`scripts/gen-types` writes `./generated/`; `scripts/test` fails when they are stale), and
+ * only re-exported here. Timestamps are RFC 3339 strings in UTC, dates `YYYY-MM-DD`, UUIDs
+ * lower-case strings, 64-bit integers numbers, `Option` is `T | null` (`field?: T | null`
+ * where serde leaves a `None` out), `Vec` is an array.
+ * 1. A MeMo message and its agenda: `brevdue_memo::Message` and `brevdue_memo::AgendaItem`.
  * 2. The app's own types: what the commands in `ipc.ts` take and return.
+ * 3. The contact points and groups of the core's API (`brevdue_api::contacts`).
  *
  * Nothing here is trusted: every string may come from a hostile message.
  */
 
-// ---------------------------------------------------------------------------------------
-// 1. brevdue_memo: the message model (crates/memo/src/model.rs)
-// ---------------------------------------------------------------------------------------
-
-/** `messageType`: DIGITALPOST or NEMSMS; anything else kept as written. */
-export type MessageType = 'DIGITALPOST' | 'NEMSMS' | (string & {});
-
-/** `actionCode`: the known codes, or any other code as written. */
-export type ActionCode =
-  | 'AFTALE'
-  | 'BETALING'
-  | 'SELVBETJENING'
-  | 'INFORMATION'
-  | 'UNDERSKRIV'
-  | 'BEKRAEFT'
-  | 'FORBEREDELSE'
-  | 'TILMELDING'
-  | (string & {});
-
-export interface Message {
-  memoVersion: string;
-  memoSchVersion: string | null;
-  messageType: MessageType;
-  messageUUID: string;
-  messageID: string | null;
-  messageCode: string | null;
-  /** The subject. */
-  label: string;
-  notification: string | null;
-  additionalNotification: string | null;
-  /** May the recipient reply? */
-  reply: boolean;
-  replyByDateTime: string | null;
-  /** Value date, `YYYY-MM-DD` (Danish time). */
-  doNotDeliverUntilDate: string | null;
-  mandatory: boolean;
-  legalNotification: boolean;
-  postType: string | null;
-  sender: Sender;
-  recipient: Recipient;
-  contentData: ContentData | null;
-  forwardData: ForwardData | null;
-  replyData: ReplyData[];
-  createdDateTime: string | null;
-  /** Main document first in a valid message, then additional and technical documents. */
-  documents: Document[];
-}
-
-export interface Sender {
-  id: string;
-  idType: string;
-  idTypeLabel: string | null;
-  label: string;
-  attentionData: AttentionData | null;
-  contactPoint: ContactPoint | null;
-  representative: Representative | null;
-}
-
-export interface Recipient {
-  id: string;
-  idType: string;
-  idTypeLabel: string | null;
-  label: string | null;
-  attentionData: AttentionData | null;
-  contactPoint: ContactPoint | null;
-}
-
-export interface Representative {
-  representativeID: string | null;
-  idType: string | null;
-  idTypeLabel: string | null;
-  label: string | null;
-}
-
-export interface ContactPoint {
-  contactGroup: string | null;
-  contactPointID: string;
-  label: string | null;
-  contactInfo: ContactInfo[];
-}
-
-export interface ContactInfo {
-  label: string;
-  value: string;
-}
-
-export interface AttentionData {
-  attentionPerson: AttentionPerson | null;
-  productionUnit: ProductionUnit | null;
-  globalLocationNumber: GlobalLocationNumber | null;
-  email: EMail | null;
-  seNumber: SeNumber | null;
-  telephone: Telephone | null;
-  eid: Eid | null;
-  contentResponsible: ContentResponsible | null;
-  generatingSystem: GeneratingSystem | null;
-  sorData: SorData | null;
-  address: Address | null;
-  unstructuredAddress: string | null;
-}
-
-export interface AttentionPerson {
-  personID: string | null;
-  label: string | null;
-}
-
-export interface ProductionUnit {
-  productionUnitNumber: string;
-  productionUnitName: string | null;
-}
-
-export interface GlobalLocationNumber {
-  globalLocationNumber: string;
-  location: string | null;
-}
-
-export interface EMail {
-  emailAddress: string;
-  relatedAgent: string | null;
-}
-
-export interface SeNumber {
-  seNumber: string;
-  companyName: string | null;
-}
-
-export interface Telephone {
-  telephoneNumber: string;
-  relatedAgent: string | null;
-}
-
-export interface Eid {
-  eid: string;
-  label: string | null;
-}
-
-export interface ContentResponsible {
-  contentResponsibleID: string | null;
-  label: string | null;
-}
-
-export interface GeneratingSystem {
-  generatingSystemID: string;
-  label: string | null;
-}
-
-export interface SorData {
-  sorIdentifier: string;
-  entryName: string | null;
-}
-
-export interface Address {
-  id: string | null;
-  addressLabel: string | null;
-  houseNumber: string | null;
-  door: string | null;
-  floor: string | null;
-  co: string | null;
-  zipCode: string | null;
-  city: string | null;
-  country: string | null;
-  addressPoint: AddressPoint | null;
-}
-
-export interface AddressPoint {
-  geographicEastingMeasure: string | null;
-  geographicNorthingMeasure: string | null;
-  geographicHeightMeasure: string | null;
-}
-
-export interface ContentData {
-  cprData: CprData | null;
-  cvrData: CvrData | null;
-  motorVehicle: MotorVehicle | null;
-  propertyNumber: string | null;
-  caseID: CaseId | null;
-  kleData: KleData | null;
-  formData: FormData | null;
-  productionUnit: ProductionUnit | null;
-  education: Education | null;
-  address: Address | null;
-  unstructuredAddress: string | null;
-  additionalContentData: AdditionalContentData[];
-}
-
-export interface CprData {
-  cprNumber: string;
-  name: string | null;
-}
-
-export interface CvrData {
-  cvrNumber: string;
-  companyName: string | null;
-}
-
-export interface MotorVehicle {
-  licenseNumber: string;
-  chassisNumber: string | null;
-}
-
-export interface CaseId {
-  caseID: string;
-  caseSystem: string;
-}
-
-export interface KleData {
-  subjectKey: string;
-  version: string;
-  activityFacet: string | null;
-  label: string;
-}
-
-export interface FormData {
-  taskKey: string;
-  version: string;
-  activityFacet: string | null;
-  label: string;
-}
-
-export interface Education {
-  educationCode: string;
-  educationName: string | null;
-}
-
-export interface AdditionalContentData {
-  contentDataType: string | null;
-  contentDataName: string;
-  contentDataValue: string;
-}
-
-export interface ForwardData {
-  messageUUID: string;
-  originalMessageDateTime: string | null;
-  originalSender: string;
-  originalContentResponsible: string | null;
-  originalRepresentative: string | null;
-  contactPointID: string | null;
-  comment: string | null;
-}
-
-export interface ReplyData {
-  messageID: string | null;
-  messageUUID: string;
-  replyUUID: string | null;
-  senderID: string | null;
-  recipientID: string | null;
-  caseID: string | null;
-  contactPointID: string | null;
-  generatingSystemID: string | null;
-  comment: string | null;
-  additionalReplyData: AdditionalReplyData[];
-}
-
-export interface AdditionalReplyData {
-  label: string;
-  value: string;
-}
-
-/** Which of the three document elements a document came from. */
-export type DocumentKind = 'main' | 'additional' | 'technical';
-
-export interface Document {
-  kind: DocumentKind;
-  id: string | null;
-  label: string | null;
-  /** Several files are renditions of the same document (e.g. PDF and plain text). */
-  files: File[];
-  actions: Action[];
-}
-
-export interface File {
-  filename: string;
-  /** The MIME type, e.g. `application/pdf`. */
-  encodingFormat: string;
-  language: string;
-  /** Decoded size in bytes. */
-  size: number;
-  sha256: string;
-}
-
-/** Where a file sits in a message: indexes into `documents`, then `files`. */
-export interface FileId {
-  document: number;
-  file: number;
-}
-
-export interface Action {
-  label: string;
-  actionCode: ActionCode;
-  startDateTime: string | null;
-  endDateTime: string | null;
-  reservation: Reservation | null;
-  /** As written in the message; not checked. */
-  entryPoint: string | null;
-}
-
-export interface Reservation {
-  reservationUUID: string;
-  abstract: string;
-  description: string;
-  location: string;
-  startDateTime: string;
-  endDateTime: string;
-  organizerMail: string | null;
-  organizerName: string | null;
-}
+import type { AgendaItem } from './generated/memo/AgendaItem';
+import type { AgendaKind } from './generated/memo/AgendaKind';
+import type { Message } from './generated/memo/Message';
+import type { AuthorityType } from './generated/api/AuthorityType';
+import type { ContactPoint as ApiContactPoint } from './generated/api/ContactPoint';
 
 // ---------------------------------------------------------------------------------------
-// brevdue_memo: the agenda (crates/memo/src/agenda.rs)
+// 1. brevdue_memo: the message model and the agenda (crates/memo/src/model.rs, agenda.rs)
 // ---------------------------------------------------------------------------------------
 
-export type AgendaKind = 'appointment' | 'replyDeadline' | 'actionDeadline';
-
-export interface AgendaItem {
-  kind: AgendaKind;
-  uid: string;
-  title: string;
-  /** When the appointment starts, or the deadline. */
-  start: string;
-  /** When the appointment ends; null for deadlines. */
-  end: string | null;
-  location: string | null;
-  description: string | null;
-  organizerName: string | null;
-  organizerMail: string | null;
-  /** The action's code; null for the reply deadline. */
-  actionCode: ActionCode | null;
-  entryPoint: string | null;
-  messageUUID: string;
-  messageLabel: string;
-  senderLabel: string;
-}
+export type { Action } from './generated/memo/Action';
+export type { ActionCode } from './generated/memo/ActionCode';
+export type { AdditionalContentData } from './generated/memo/AdditionalContentData';
+export type { AdditionalReplyData } from './generated/memo/AdditionalReplyData';
+export type { Address } from './generated/memo/Address';
+export type { AddressPoint } from './generated/memo/AddressPoint';
+export type { AgendaItem } from './generated/memo/AgendaItem';
+export type { AgendaKind } from './generated/memo/AgendaKind';
+export type { AttentionData } from './generated/memo/AttentionData';
+export type { AttentionPerson } from './generated/memo/AttentionPerson';
+export type { CaseId } from './generated/memo/CaseId';
+export type { ContactInfo } from './generated/memo/ContactInfo';
+export type { ContactPoint } from './generated/memo/ContactPoint';
+export type { ContentData } from './generated/memo/ContentData';
+export type { ContentResponsible } from './generated/memo/ContentResponsible';
+export type { CprData } from './generated/memo/CprData';
+export type { CvrData } from './generated/memo/CvrData';
+export type { Document } from './generated/memo/Document';
+export type { DocumentKind } from './generated/memo/DocumentKind';
+export type { Education } from './generated/memo/Education';
+export type { EMail } from './generated/memo/EMail';
+export type { Eid } from './generated/memo/Eid';
+export type { File } from './generated/memo/File';
+export type { FileId } from './generated/memo/FileId';
+export type { ForwardData } from './generated/memo/ForwardData';
+export type { FormData } from './generated/memo/FormData';
+export type { GeneratingSystem } from './generated/memo/GeneratingSystem';
+export type { GlobalLocationNumber } from './generated/memo/GlobalLocationNumber';
+export type { KleData } from './generated/memo/KleData';
+export type { Message } from './generated/memo/Message';
+export type { MessageType } from './generated/memo/MessageType';
+export type { MotorVehicle } from './generated/memo/MotorVehicle';
+export type { ProductionUnit } from './generated/memo/ProductionUnit';
+export type { Recipient } from './generated/memo/Recipient';
+export type { ReplyData } from './generated/memo/ReplyData';
+export type { Representative } from './generated/memo/Representative';
+export type { Reservation } from './generated/memo/Reservation';
+export type { SeNumber } from './generated/memo/SeNumber';
+export type { Sender } from './generated/memo/Sender';
+export type { SorData } from './generated/memo/SorData';
+export type { Telephone } from './generated/memo/Telephone';
 
 // ---------------------------------------------------------------------------------------
 // 2. The app's own types
@@ -536,54 +256,34 @@ export interface NewMail {
 
 // Writing to the public sector (crates/api contacts.rs, and the app's drafts)
 
-/** The kind of public authority (brevdue_api::contacts::AuthorityType). */
-export type AuthorityType = 'STATE' | 'REGION' | 'MUNICIPALITY' | 'OTHER';
+export type { AttachmentLimits } from './generated/api/AttachmentLimits';
+export type { AuthorityType } from './generated/api/AuthorityType';
+export type { ContactGroup } from './generated/api/ContactGroup';
+export type { ExtraField } from './generated/api/ExtraField';
 
-export const AUTHORITY_TYPES: readonly AuthorityType[] = ['STATE', 'REGION', 'MUNICIPALITY', 'OTHER'];
+/** Every authority type, in the order they are offered (checked against the generated type below). */
+export const AUTHORITY_TYPES = ['STATE', 'REGION', 'MUNICIPALITY', 'OTHER'] as const satisfies readonly AuthorityType[];
+/** Fails to compile when Rust gains an authority type that `AUTHORITY_TYPES` lacks. */
+const _allAuthorityTypes: Exclude<AuthorityType, (typeof AUTHORITY_TYPES)[number]> extends never ? true : never = true;
 
-/** An extra field a contact point asks for. Never mandatory. */
-export interface ExtraField {
-  label: string;
-  helpText?: string | null;
-}
-
-export interface AttachmentLimits {
-  /** At most this many attachments; absent: no limit of its own. */
-  maxCount?: number | null;
-  /** The message with its attachments may be at most this big (never above 99.5 MB). */
-  maxTotalBytes: number;
-}
-
-/** A contact point of an authority, as the core serves it (the fields the UI uses). */
-export interface ContactPointInfo {
-  id: string;
-  authorityId: string;
-  authorityName: string;
-  authorityType: AuthorityType;
-  name: string;
-  description: string;
-  /** Paragraphs separated by blank lines. */
-  infoText: string;
-  /** Shown clearly before the user writes; it never stops them from writing. */
-  selfServiceUrl?: string | null;
-  /** At most 2. */
-  extraFields: ExtraField[];
-  attachmentLimits: AttachmentLimits;
-  groupIds: string[];
-}
-
-/** A contact group: a folder of contact points, never itself one. */
-export interface ContactGroup {
-  id: string;
-  authorityId: string;
-  parentId?: string | null;
-  name: string;
-  description: string;
-  /** The names from the top group down, joined by `/`, e.g. `Borgerservice/Pas`. */
-  path: string;
-  /** 1 for a top group. */
-  depth: number;
-}
+/**
+ * A contact point of an authority, as the core serves it (`brevdue_api::contacts::ContactPoint`):
+ * the fields the UI uses, so that tests and the demo can build one without the rest.
+ */
+export type ContactPointInfo = Pick<
+  ApiContactPoint,
+  | 'id'
+  | 'authorityId'
+  | 'authorityName'
+  | 'authorityType'
+  | 'name'
+  | 'description'
+  | 'infoText'
+  | 'selfServiceUrl'
+  | 'extraFields'
+  | 'attachmentLimits'
+  | 'groupIds'
+>;
 
 /**
  * A file chosen to attach: in Rust's file dialog or dropped on the window. The UI holds only

@@ -88,6 +88,7 @@ export async function launch() {
  *   latencyMs?: number,
  *   startLink?: string,
  *   file?: { label: string, name: string } | 'bad',
+ *   holdExport?: boolean,
  * }} MockConfig
  */
 

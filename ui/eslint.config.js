@@ -6,7 +6,7 @@ import ts from 'typescript-eslint';
 import svelteConfig from './svelte.config.js';
 
 export default ts.config(
-  { ignores: ['dist/', 'node_modules/', 'test-results/', 'tests/browser/.build/'] },
+  { ignores: ['dist/', 'node_modules/', 'src/lib/generated/', 'test-results/', 'tests/browser/.build/'] },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs.recommended,

@@ -21,6 +21,7 @@ const MAX_NAME_CHARS: usize = 255;
 
 /// `Attachment` of `types.ts`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "app/"))]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Attachment {
     pub(crate) handle: String,

@@ -31,6 +31,7 @@ const NEW_MAIL_WINDOW: u32 = 200;
 
 /// `sync-progress`.
 #[derive(Debug, Clone, Copy, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "app/"))]
 struct SyncProgress {
     done: u64,
     total: u64,
@@ -38,6 +39,7 @@ struct SyncProgress {
 
 /// `connectivity`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "app/"))]
 #[serde(rename_all = "camelCase")]
 struct Connectivity {
     online: bool,
@@ -46,6 +48,7 @@ struct Connectivity {
 
 /// `new-mail`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "app/"))]
 #[serde(rename_all = "camelCase")]
 struct NewMail {
     mailbox_id: String,

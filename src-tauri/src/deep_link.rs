@@ -18,6 +18,7 @@ pub(crate) const EVENT: &str = "open-compose";
 
 /// `ComposeRequest` of `ipc.ts`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "app/"))]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct ComposeRequest {
     pub(crate) contact_point_id: String,

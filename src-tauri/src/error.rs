@@ -12,6 +12,7 @@ use serde::Serialize;
 /// some codes (`bad_content`, `no_backend`) are not produced by the shell today.
 #[allow(dead_code)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "app/"))]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum ErrorCode {
     /// No network: cached mail is still readable; changes are queued.
@@ -64,6 +65,7 @@ impl ErrorCode {
 
 /// A failed command, sent to the UI as `{code, message}`.
 #[derive(Debug, Clone, Serialize, thiserror::Error)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "app/"))]
 #[error("{code:?}: {message}")]
 pub(crate) struct CommandError {
     pub(crate) code: ErrorCode,

@@ -13,6 +13,7 @@ use crate::error::{CmdResult, CommandError};
 
 /// `SavedFile` of `types.ts`.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "app/"))]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct SavedFile {
     saved_to: String,

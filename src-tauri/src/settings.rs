@@ -12,6 +12,7 @@ use url::Url;
 
 /// The UI's language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "app/"))]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum Language {
     #[default]

@@ -9,6 +9,7 @@ use crate::Page;
 
 /// What a representative did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum AccessKind {
     /// Listed the mailbox's messages (a message list or the change feed a client syncs with).
@@ -21,6 +22,7 @@ pub enum AccessKind {
 
 /// One entry of a mailbox's access log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "camelCase")]
 pub struct AccessLogEntry {
     /// The entry's number; larger is later.

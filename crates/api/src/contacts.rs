@@ -16,6 +16,7 @@ pub const ABSOLUTE_MAX_MESSAGE_BYTES: u64 = 99_500_000;
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
 )]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Audience {
     Citizen,
@@ -40,6 +41,7 @@ impl Audience {
 /// Whether a contact point can be found by searching. A hidden contact point is still reachable
 /// by its id (e.g. as the return contact point of a letter).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Visibility {
     Visible,
@@ -48,6 +50,7 @@ pub enum Visibility {
 
 /// The kind of public authority.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum AuthorityType {
     State,
@@ -83,6 +86,7 @@ impl AuthorityType {
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
 )]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum CodeKind {
     /// KLE: the public subject classification (e.g. `05.04.02`).
@@ -94,6 +98,7 @@ pub enum CodeKind {
 /// A KLE or FORM code with its label. When a citizen or company writes to the contact point
 /// through a viewing client, the core adds these codes to the message's `ContentData`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "camelCase")]
 pub struct ClassificationCode {
     pub kind: CodeKind,
@@ -103,6 +108,7 @@ pub struct ClassificationCode {
 
 /// The kind of location code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum LocationCodeType {
     /// EAN/GLN: a 13-digit GS1 Global Location Number.
@@ -113,6 +119,7 @@ pub enum LocationCodeType {
 
 /// Where the contact point is, as a code senders can look it up by.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "camelCase")]
 pub struct LocationCode {
     #[serde(rename = "type")]
@@ -122,6 +129,7 @@ pub struct LocationCode {
 
 /// An extra field the writer is asked to fill in (e.g. the child's CPR number). Never mandatory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "camelCase")]
 pub struct ExtraField {
     pub label: String,
@@ -131,6 +139,7 @@ pub struct ExtraField {
 
 /// What a message to the contact point may carry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "camelCase")]
 pub struct AttachmentLimits {
     /// At most this many attachments; absent: no limit of its own.
@@ -143,6 +152,7 @@ pub struct AttachmentLimits {
 
 /// A contact point: somewhere an authority can be written to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "camelCase")]
 pub struct ContactPoint {
     /// The id the authority gave it.
@@ -208,6 +218,7 @@ pub const DEEP_LINK_PREFIX: &str = "brevdue://contact-point/";
 
 /// One page of contact points.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "camelCase")]
 pub struct ContactPointPage {
     pub items: Vec<ContactPoint>,
@@ -220,6 +231,7 @@ pub struct ContactPointPage {
 
 /// A contact group: a folder of contact points. A group is never itself a contact point.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "camelCase")]
 pub struct ContactGroup {
     pub id: String,
@@ -236,6 +248,7 @@ pub struct ContactGroup {
 
 /// Contact groups, parents before their children, ordered by authority and path.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "camelCase")]
 pub struct ContactGroupList {
     pub items: Vec<ContactGroup>,
@@ -243,6 +256,7 @@ pub struct ContactGroupList {
 
 /// Counts of one kind of record in an import.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "camelCase")]
 pub struct ImportCounts {
     pub created: u32,
@@ -252,6 +266,7 @@ pub struct ImportCounts {
 
 /// The outcome of an accepted contact structure import.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "camelCase")]
 pub struct ImportReport {
     /// True when the file was only checked (`dryRun=true`): nothing was written.
@@ -264,6 +279,7 @@ pub struct ImportReport {
 
 /// What is wrong with one row (or the whole file, row 1 being the header).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "camelCase")]
 pub struct ImportProblem {
     /// The row as a spreadsheet counts it: the header is row 1, the first data row row 2.
@@ -277,6 +293,7 @@ pub struct ImportProblem {
 
 /// Why a row was rejected (or warned about).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ImportProblemCode {
     /// The file is not UTF-8 text, or is not CSV.
@@ -337,6 +354,7 @@ pub enum ImportProblemCode {
 
 /// The answer when a contact structure file is refused: nothing was imported.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "camelCase")]
 pub struct ImportRejected {
     pub message: String,
@@ -346,6 +364,7 @@ pub struct ImportRejected {
 
 /// The error body of the contact endpoints.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "camelCase")]
 pub struct ContactsErrorBody {
     /// Stable, for programs: `BAD_REQUEST`, `NOT_FOUND`, `UNAUTHORIZED`, `INTERNAL`.

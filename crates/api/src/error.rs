@@ -5,6 +5,7 @@ use utoipa::ToSchema;
 
 /// What went wrong, as a stable code a client can match on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[non_exhaustive]
 pub enum ErrorCode {
@@ -56,6 +57,7 @@ pub enum ErrorCode {
 
 /// A place in a MeMo document: 1-based line and column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorPosition {
     pub line: u64,
@@ -64,6 +66,7 @@ pub struct ErrorPosition {
 
 /// The body of every error response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorBody {
     pub code: ErrorCode,

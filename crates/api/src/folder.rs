@@ -5,6 +5,7 @@ use utoipa::ToSchema;
 
 /// The kind of a folder: the four every mailbox has, or one its user made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum FolderType {
     Inbox,
@@ -41,6 +42,7 @@ impl FolderType {
 
 /// A folder with its counts (of the messages the caller may see).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "camelCase")]
 pub struct Folder {
     pub id: String,
@@ -53,6 +55,7 @@ pub struct Folder {
 
 /// The body of a request to create a user folder.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "camelCase")]
 pub struct CreateFolder {
     pub name: String,

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 
 /// Whose mailbox it is: a citizen's (CPR) or an organisation's (CVR).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum OwnerType {
     Citizen,
@@ -14,6 +15,7 @@ pub enum OwnerType {
 
 /// How the caller comes to use the mailbox.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum AccessType {
     /// The citizen, or an employee with rights in the company.
@@ -25,6 +27,7 @@ pub enum AccessType {
 /// What the caller may do in a mailbox. The UI shows or hides its controls by these flags; the
 /// server enforces the same flags on every request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "camelCase")]
 pub struct Permissions {
     pub read: bool,
@@ -43,6 +46,7 @@ pub struct Permissions {
 
 /// The caller's access to a mailbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "camelCase")]
 pub struct MailboxAccess {
     pub access_type: AccessType,
@@ -59,6 +63,7 @@ pub struct MailboxAccess {
 
 /// A mailbox the caller may use.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "camelCase")]
 pub struct Mailbox {
     pub id: String,
@@ -72,6 +77,7 @@ pub struct Mailbox {
 
 /// A representative: a person with read access to a mailbox, granted by its owner.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "camelCase")]
 pub struct Representative {
     pub id: String,
@@ -88,6 +94,7 @@ pub struct Representative {
 
 /// A grant of read access, made by an owner.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "camelCase")]
 pub struct GrantRepresentative {
     /// The CPR number of the person to grant access to.

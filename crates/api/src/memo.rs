@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 
 /// Where a memo was routed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum RoutedTo {
     /// A citizen's or company's mailbox.
@@ -16,6 +17,7 @@ pub enum RoutedTo {
 
 /// The state of an accepted memo.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum MemoStatus {
     /// Visible to the recipient (or waiting in the recipient system's queue).
@@ -28,6 +30,7 @@ pub enum MemoStatus {
 
 /// The answer to `POST /apis/v1/memos` (201 the first time, 200 for the same messageUUID).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "camelCase")]
 pub struct MemoAccepted {
     #[serde(rename = "messageUUID")]
@@ -44,6 +47,7 @@ pub struct MemoAccepted {
 
 /// One memo waiting in a recipient system's queue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "camelCase")]
 pub struct QueuedMemo {
     #[serde(rename = "messageUUID")]

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 
 /// Who sent a message, as shown in lists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "camelCase")]
 pub struct MessageSender {
     /// `senderID` of the MeMo (the authority's CVR number).
@@ -17,6 +18,7 @@ pub struct MessageSender {
 
 /// One message in a list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "camelCase")]
 pub struct MessageSummary {
     pub id: String,
@@ -39,6 +41,7 @@ pub struct MessageSummary {
 
 /// A file of a document, with the path to its content.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "camelCase")]
 pub struct FileRef {
     pub id: String,
@@ -51,6 +54,7 @@ pub struct FileRef {
 
 /// A document of a message and its files.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "camelCase")]
 pub struct DocumentRef {
     pub id: String,
@@ -63,6 +67,7 @@ pub struct DocumentRef {
 
 /// A whole message: its state, its MeMo model and its documents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "camelCase")]
 pub struct MessageDetail {
     #[serde(flatten)]
@@ -77,6 +82,7 @@ pub struct MessageDetail {
 
 /// The body of `PATCH .../messages/{id}`: what to change; absent fields stay as they are.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "camelCase")]
 pub struct MessagePatch {
     #[serde(default)]
@@ -90,6 +96,7 @@ pub struct MessagePatch {
 
 /// A page of a list, Spring-style as in NgDP.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "camelCase")]
 pub struct Page<T> {
     pub content: Vec<T>,

@@ -10,6 +10,7 @@ use crate::RoutedTo;
 
 /// The answer to a message sent from a mailbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "api/"))]
 #[serde(rename_all = "camelCase")]
 pub struct MessageSent {
     #[serde(rename = "messageUUID")]

@@ -25,6 +25,7 @@ use crate::model::{Action, ActionCode, Message, Reservation};
 
 /// What kind of date an [`AgendaItem`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "memo/"))]
 #[serde(rename_all = "camelCase")]
 pub enum AgendaKind {
     /// A meeting at a time and place, from a `Reservation` (or an AFTALE action without one).
@@ -37,6 +38,7 @@ pub enum AgendaKind {
 
 /// One appointment or deadline of one message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "memo/"))]
 #[serde(rename_all = "camelCase")]
 pub struct AgendaItem {
     pub kind: AgendaKind,

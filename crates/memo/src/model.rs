@@ -18,6 +18,7 @@ use uuid::Uuid;
 ///
 /// Serialized, this is the JSON contract of `brevdue memo inspect` (without `agenda`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "memo/"))]
 #[serde(rename_all = "camelCase")]
 pub struct Message {
     /// The `memoVersion` attribute as written, e.g. `"1.2"`.
@@ -88,6 +89,15 @@ impl Message {
 
 /// `messageType`: DIGITALPOST or NEMSMS; anything else is kept as written.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(
+        export,
+        export_to = "memo/",
+        type = "'DIGITALPOST' | 'NEMSMS' | (string & {})"
+    )
+)]
 pub enum MessageType {
     DigitalPost,
     NemSms,
@@ -135,6 +145,7 @@ impl<'de> Deserialize<'de> for MessageType {
 
 /// `Sender`. The optional `ContactPoint` is flattened into `contactPoint*` fields.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "memo/"))]
 #[serde(rename_all = "camelCase")]
 pub struct Sender {
     /// `senderID`
@@ -151,6 +162,7 @@ pub struct Sender {
 
 /// `Recipient`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "memo/"))]
 #[serde(rename_all = "camelCase")]
 pub struct Recipient {
     /// `recipientID`
@@ -165,6 +177,7 @@ pub struct Recipient {
 
 /// `Representative` (MeMo 1.2, inside `Sender`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "memo/"))]
 #[serde(rename_all = "camelCase")]
 pub struct Representative {
     #[serde(rename = "representativeID")]
@@ -176,6 +189,7 @@ pub struct Representative {
 
 /// `ContactPoint` of a sender or recipient.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "memo/"))]
 #[serde(rename_all = "camelCase")]
 pub struct ContactPoint {
     pub contact_group: Option<String>,
@@ -188,6 +202,7 @@ pub struct ContactPoint {
 
 /// `ContactInfo`: one extra field of a contact point (label and value).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "memo/"))]
 #[serde(rename_all = "camelCase")]
 pub struct ContactInfo {
     pub label: String,
@@ -196,6 +211,7 @@ pub struct ContactInfo {
 
 /// `AttentionData`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "memo/"))]
 #[serde(rename_all = "camelCase")]
 pub struct AttentionData {
     pub attention_person: Option<AttentionPerson>,
@@ -213,6 +229,7 @@ pub struct AttentionData {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "memo/"))]
 #[serde(rename_all = "camelCase")]
 pub struct AttentionPerson {
     #[serde(rename = "personID")]
@@ -222,6 +239,7 @@ pub struct AttentionPerson {
 
 /// `grd:ProductionUnit`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "memo/"))]
 #[serde(rename_all = "camelCase")]
 pub struct ProductionUnit {
     pub production_unit_number: String,
@@ -230,6 +248,7 @@ pub struct ProductionUnit {
 
 /// `gln:GlobalLocationNumber`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "memo/"))]
 #[serde(rename_all = "camelCase")]
 pub struct GlobalLocationNumber {
     pub global_location_number: String,
@@ -238,6 +257,7 @@ pub struct GlobalLocationNumber {
 
 /// `EMail`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "memo/"))]
 #[serde(rename_all = "camelCase")]
 pub struct EMail {
     pub email_address: String,
@@ -246,6 +266,7 @@ pub struct EMail {
 
 /// `grd:SEnumber`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "memo/"))]
 #[serde(rename_all = "camelCase")]
 pub struct SeNumber {
     pub se_number: String,
@@ -254,6 +275,7 @@ pub struct SeNumber {
 
 /// `Telephone`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "memo/"))]
 #[serde(rename_all = "camelCase")]
 pub struct Telephone {
     pub telephone_number: String,
@@ -262,6 +284,7 @@ pub struct Telephone {
 
 /// `grd:EID`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "memo/"))]
 #[serde(rename_all = "camelCase")]
 pub struct Eid {
     pub eid: String,
@@ -270,6 +293,7 @@ pub struct Eid {
 
 /// `ContentResponsible`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "memo/"))]
 #[serde(rename_all = "camelCase")]
 pub struct ContentResponsible {
     #[serde(rename = "contentResponsibleID")]
@@ -279,6 +303,7 @@ pub struct ContentResponsible {
 
 /// `GeneratingSystem`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "memo/"))]
 #[serde(rename_all = "camelCase")]
 pub struct GeneratingSystem {
     #[serde(rename = "generatingSystemID")]
@@ -288,6 +313,7 @@ pub struct GeneratingSystem {
 
 /// `sor:SORdata`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "memo/"))]
 #[serde(rename_all = "camelCase")]
 pub struct SorData {
     pub sor_identifier: String,
@@ -296,6 +322,7 @@ pub struct SorData {
 
 /// `grd:Address`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "memo/"))]
 #[serde(rename_all = "camelCase")]
 pub struct Address {
     pub id: Option<String>,
@@ -312,6 +339,7 @@ pub struct Address {
 
 /// `grd:AddressPoint`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "memo/"))]
 #[serde(rename_all = "camelCase")]
 pub struct AddressPoint {
     pub geographic_easting_measure: Option<String>,
@@ -321,6 +349,7 @@ pub struct AddressPoint {
 
 /// `ContentData`: structured facts the message is about.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "memo/"))]
 #[serde(rename_all = "camelCase")]
 pub struct ContentData {
     pub cpr_data: Option<CprData>,
@@ -341,6 +370,7 @@ pub struct ContentData {
 
 /// `grd:CPRdata`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "memo/"))]
 #[serde(rename_all = "camelCase")]
 pub struct CprData {
     pub cpr_number: String,
@@ -349,6 +379,7 @@ pub struct CprData {
 
 /// `grd:CVRdata`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "memo/"))]
 #[serde(rename_all = "camelCase")]
 pub struct CvrData {
     pub cvr_number: String,
@@ -357,6 +388,7 @@ pub struct CvrData {
 
 /// `dmv:MotorVehicle`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "memo/"))]
 #[serde(rename_all = "camelCase")]
 pub struct MotorVehicle {
     pub license_number: String,
@@ -365,6 +397,7 @@ pub struct MotorVehicle {
 
 /// `CaseID`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "memo/"))]
 #[serde(rename_all = "camelCase")]
 pub struct CaseId {
     #[serde(rename = "caseID")]
@@ -374,6 +407,7 @@ pub struct CaseId {
 
 /// `kle:KLEdata`: a KLE subject classification.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "memo/"))]
 #[serde(rename_all = "camelCase")]
 pub struct KleData {
     pub subject_key: String,
@@ -384,6 +418,7 @@ pub struct KleData {
 
 /// `form:FORMdata`: a FORM task classification.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "memo/"))]
 #[serde(rename_all = "camelCase")]
 pub struct FormData {
     pub task_key: String,
@@ -394,6 +429,7 @@ pub struct FormData {
 
 /// `udd:Education`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "memo/"))]
 #[serde(rename_all = "camelCase")]
 pub struct Education {
     pub education_code: String,
@@ -402,6 +438,7 @@ pub struct Education {
 
 /// `AdditionalContentData`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "memo/"))]
 #[serde(rename_all = "camelCase")]
 pub struct AdditionalContentData {
     pub content_data_type: Option<String>,
@@ -411,6 +448,7 @@ pub struct AdditionalContentData {
 
 /// `ForwardData`: this message forwards another.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "memo/"))]
 #[serde(rename_all = "camelCase")]
 pub struct ForwardData {
     #[serde(rename = "messageUUID")]
@@ -427,6 +465,7 @@ pub struct ForwardData {
 
 /// `ReplyData`: links a message to the conversation it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "memo/"))]
 #[serde(rename_all = "camelCase")]
 pub struct ReplyData {
     #[serde(rename = "messageID")]
@@ -452,6 +491,7 @@ pub struct ReplyData {
 
 /// `AdditionalReplyData`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "memo/"))]
 #[serde(rename_all = "camelCase")]
 pub struct AdditionalReplyData {
     pub label: String,
@@ -460,6 +500,7 @@ pub struct AdditionalReplyData {
 
 /// Which of the three document elements a [`Document`] came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "memo/"))]
 #[serde(rename_all = "lowercase")]
 pub enum DocumentKind {
     /// `MainDocument`: exactly one per body.
@@ -472,6 +513,7 @@ pub enum DocumentKind {
 
 /// `MainDocument`, `AdditionalDocument` or `TechnicalDocument`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "memo/"))]
 #[serde(rename_all = "camelCase")]
 pub struct Document {
     pub kind: DocumentKind,
@@ -486,6 +528,7 @@ pub struct Document {
 
 /// `File`: metadata and a fingerprint of the decoded content.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "memo/"))]
 #[serde(rename_all = "camelCase")]
 pub struct File {
     pub filename: String,
@@ -500,6 +543,7 @@ pub struct File {
 
 /// Where a [`File`] sits in a [`Message`]: indexes into `documents` and then `files`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "memo/"))]
 pub struct FileId {
     pub document: usize,
     pub file: usize,
@@ -507,6 +551,7 @@ pub struct FileId {
 
 /// `Action`: something the message asks of, or offers to, the recipient.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "memo/"))]
 #[serde(rename_all = "camelCase")]
 pub struct Action {
     pub label: String,
@@ -520,6 +565,7 @@ pub struct Action {
 
 /// `Reservation`: a calendar appointment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "memo/"))]
 #[serde(rename_all = "camelCase")]
 pub struct Reservation {
     #[serde(rename = "reservationUUID")]
@@ -536,6 +582,15 @@ pub struct Reservation {
 
 /// `actionCode`: the known codes, and any other kept as written so it can still be shown.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(
+        export,
+        export_to = "memo/",
+        type = "'AFTALE' | 'BETALING' | 'SELVBETJENING' | 'INFORMATION' | 'UNDERSKRIV' | 'BEKRAEFT' | 'FORBEREDELSE' | 'TILMELDING' | (string & {})"
+    )
+)]
 pub enum ActionCode {
     /// AFTALE: an appointment.
     Aftale,

@@ -16,8 +16,9 @@ use crate::state::Shared;
 
 use super::check_id;
 
-/// `AccessEntry` of `types.ts`.
+/// One entry of "Hvem har læst min post", newest first.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "app/"))]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct AccessEntry {
     id: i64,
@@ -30,8 +31,13 @@ pub(crate) struct AccessEntry {
     at: DateTime<Utc>,
 }
 
-/// `AccessEntryKind` of `types.ts`.
+/// What a representative did in a mailbox the user owns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(export, export_to = "app/", rename = "AccessEntryKind")
+)]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum Kind {
     ListMessages,

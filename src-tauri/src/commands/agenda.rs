@@ -23,6 +23,7 @@ const AHEAD_DAYS: i64 = 5 * 366;
 
 /// `AgendaEntry` of `types.ts`.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "app/"))]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct AgendaEntry {
     item: AgendaItem,

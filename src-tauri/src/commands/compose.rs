@@ -44,6 +44,7 @@ const GROUP_PAGE: u32 = 100;
 
 /// `DraftKind` of `types.ts`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "app/"))]
 #[serde(rename_all = "camelCase")]
 pub(crate) enum DraftKind {
     New,
@@ -53,6 +54,7 @@ pub(crate) enum DraftKind {
 
 /// `Addressee` of `types.ts`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "app/"))]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub(crate) enum Addressee {
     ContactPoint { id: String, label: String },
@@ -62,6 +64,11 @@ pub(crate) enum Addressee {
 
 /// `ExtraFieldValue` of `types.ts`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(export, export_to = "app/", rename = "ExtraFieldValue")
+)]
 pub(crate) struct ExtraField {
     label: String,
     value: String,
@@ -69,6 +76,11 @@ pub(crate) struct ExtraField {
 
 /// `Draft` of `types.ts`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(export, export_to = "app/", rename = "Draft")
+)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct UiDraft {
     id: Option<String>,
@@ -81,12 +93,15 @@ pub(crate) struct UiDraft {
     body: String,
     extra_fields: Vec<ExtraField>,
     attachments: Vec<HandleRef>,
+    /// Always sent; the UI may leave it out (serde's default).
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     updated: Option<DateTime<Utc>>,
 }
 
 /// An attachment as the UI sends it back: only the handle counts; name and size are Rust's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "app/"))]
 pub(crate) struct HandleRef {
     handle: String,
     #[serde(default)]
@@ -97,6 +112,7 @@ pub(crate) struct HandleRef {
 
 /// `DraftSummary` of `types.ts`.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "app/"))]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct DraftSummary {
     id: String,
@@ -108,6 +124,7 @@ pub(crate) struct DraftSummary {
 
 /// `SendReceipt` of `types.ts`.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "app/"))]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct SendReceipt {
     message_uuid: String,
@@ -116,6 +133,7 @@ pub(crate) struct SendReceipt {
 
 /// `ThreadEntry` of `types.ts`.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "app/"))]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct ThreadEntry {
     message_id: String,

@@ -27,6 +27,7 @@ pub(crate) const PROGRESS_EVENT: &str = "export-progress";
 /// `ExportFolder` of `types.ts`: a folder the user picked, by handle, and where it is (shown
 /// to the user, never taken back).
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "app/"))]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct ExportFolder {
     handle: String,
@@ -35,6 +36,11 @@ pub(crate) struct ExportFolder {
 
 /// `ExportProgress` of `types.ts`: messages written of those to write in this run.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(export, export_to = "app/", rename = "ExportProgress")
+)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct ExportProgressEvent {
     done: u64,
@@ -43,6 +49,7 @@ pub(crate) struct ExportProgressEvent {
 
 /// `ExportResult` of `types.ts`.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "app/"))]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct ExportResult {
     /// Messages written in this run (when cancelled: those written before it stopped).

@@ -27,6 +27,7 @@ const MAX_INDEX: u32 = 10_000;
 
 /// `FileKind` of `types.ts`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "app/"))]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum FileKind {
     Pdf,
@@ -38,6 +39,7 @@ pub(crate) enum FileKind {
 
 /// `FileContent` of `types.ts`.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "app/"))]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct FileContent {
     kind: FileKind,

@@ -18,6 +18,7 @@ const MAX_FOLDER_NAME: usize = 100;
 
 /// `Mailbox` of `types.ts`.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "app/"))]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Mailbox {
     id: String,
@@ -28,6 +29,7 @@ pub(crate) struct Mailbox {
 
 /// `MailboxAccess` of `types.ts`: the server's permissions, as the UI's buttons need them.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "app/"))]
 #[serde(rename_all = "camelCase")]
 struct MailboxAccess {
     access_type: AccessType,
@@ -82,6 +84,7 @@ pub(crate) async fn mailboxes(state: State<'_, Shared>) -> CmdResult<Vec<Mailbox
 
 /// `Folder` of `types.ts`.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "app/"))]
 pub(crate) struct Folder {
     id: String,
     #[serde(rename = "type")]

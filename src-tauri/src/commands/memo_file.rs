@@ -39,6 +39,7 @@ impl FileMode {
 
 /// `OpenedFile` of `types.ts`.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "app/"))]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct OpenedFile {
     /// The file's name, without its folder.

@@ -28,6 +28,7 @@ const MAX_OFFSET: u32 = 10_000_000;
 
 /// `SortOrder` of `types.ts`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "app/"))]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum SortOrder {
     ReceivedDesc,
@@ -38,6 +39,7 @@ pub(crate) enum SortOrder {
 
 /// `NextEvent` of `types.ts`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "app/"))]
 pub(crate) struct NextEvent {
     kind: AgendaKind,
     at: DateTime<Utc>,
@@ -45,6 +47,7 @@ pub(crate) struct NextEvent {
 
 /// `MessageSummary` of `types.ts`.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "app/"))]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct MessageSummary {
     id: String,
@@ -61,6 +64,7 @@ pub(crate) struct MessageSummary {
 
 /// `MessagePage` of `types.ts`.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "app/"))]
 pub(crate) struct MessagePage {
     total: u64,
     items: Vec<MessageSummary>,
@@ -68,6 +72,7 @@ pub(crate) struct MessagePage {
 
 /// `MessageDetail` of `types.ts`.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "app/"))]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct MessageDetail {
     id: String,

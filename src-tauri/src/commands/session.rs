@@ -21,12 +21,14 @@ const BROWSER_SIGN_IN_WAIT: Duration = Duration::from_secs(10 * 60);
 
 /// `Session` of `types.ts`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "app/"))]
 pub(crate) struct Session {
     pub(crate) name: String,
 }
 
 /// `DemoIdentity` of `types.ts`.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "app/"))]
 pub(crate) struct DemoIdentity {
     id: String,
     name: String,

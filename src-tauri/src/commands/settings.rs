@@ -14,6 +14,7 @@ use super::session::Session;
 
 /// `AppInfo` of `types.ts`.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "app/"))]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct AppInfo {
     version: &'static str,

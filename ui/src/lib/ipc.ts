@@ -114,6 +114,7 @@ import type {
   SortOrder,
   SyncProgress,
 } from './types';
+import type { ErrorCode as RustErrorCode } from './generated/app/ErrorCode';
 
 /** The address of one file in one message. */
 export interface FileAddress {
@@ -240,6 +241,10 @@ export const ERROR_CODES = [
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
+/** Fails to compile when `ERROR_CODES` and the app's `ErrorCode` (src-tauri/src/error.rs) differ. */
+const _sameErrorCodes: [Exclude<RustErrorCode, ErrorCode>, Exclude<ErrorCode, RustErrorCode>] extends [never, never]
+  ? true
+  : never = true;
 
 /** A failed command, as the UI sees it. */
 export class AppError extends Error {

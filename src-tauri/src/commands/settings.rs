@@ -21,6 +21,9 @@ pub(crate) struct AppInfo {
     server_url: String,
     session: Option<Session>,
     language: Language,
+    /// Why the account's local cache was made anew at this start, if it was (once: the UI
+    /// shows a notice for a damaged cache or a lost key).
+    cache_rebuilt: Option<brevdue_client::cache::Rebuilt>,
 }
 
 #[tauri::command]
@@ -38,6 +41,7 @@ pub(crate) async fn app_info(state: State<'_, Shared>) -> CmdResult<AppInfo> {
         server_url: backend.server.to_string(),
         session,
         language,
+        cache_rebuilt: backend.client.take_cache_rebuilt(),
     })
 }
 

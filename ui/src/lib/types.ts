@@ -362,6 +362,11 @@ export interface AppInfo {
   serverUrl: string;
   session: Session | null;
   language: Language;
+  /**
+   * Why the local cache was made anew at this start (and fetched again from the core): a
+   * damaged file, a key no longer in the secret store, or a cache from before encryption.
+   */
+  cacheRebuilt?: 'damaged' | 'keyLost' | 'unencrypted' | null;
 }
 
 export interface DemoIdentity {

@@ -177,10 +177,10 @@ impl Cache {
     /// Opens (or creates) the cache in folder `dir`, encrypted with `key` (SQLCipher).
     ///
     /// A cache that cannot be opened with `key` (made before the cache was encrypted, made
-    /// with a key that is gone, or damaged) or that fails SQLite's `quick_check` is moved
-    /// aside and made anew, empty: the next sync fills it from the core. What cannot be had
-    /// from the core (drafts, messages waiting to be sent, changes not yet sent) is copied
-    /// over first where the old file can still be read. [`Cache::rebuilt`] says why it was
+    /// with a key that is gone, or damaged) or that fails its check (every page's HMAC, then
+    /// SQLite's `quick_check`) is moved aside and made anew, empty: the next sync fills it
+    /// from the core. What cannot be had from the core (drafts, messages waiting to be sent,
+    /// changes not yet sent) is copied over first where the old file can still be read. [`Cache::rebuilt`] says why it was
     /// made anew. Other failures (the folder cannot be written, the disk is full) are errors
     /// and leave the file alone.
     pub async fn open(dir: &Path, key: &CacheKey) -> Result<Self> {
@@ -1058,8 +1058,9 @@ fn is_damage_code(code: Option<&str>) -> bool {
         .is_some_and(|c| matches!(c & 0xff, 11 | 26))
 }
 
-/// Opens the database file with `key`, checks it (`PRAGMA quick_check` reads every page, so
-/// SQLCipher checks every page's HMAC) and brings its tables up to date.
+/// Opens the database file with `key`, checks it (SQLCipher's `cipher_integrity_check` reads
+/// every page and checks its HMAC; SQLite's `quick_check` checks the structure) and brings its
+/// tables up to date.
 async fn connect(db: &Path, key: &CacheKey) -> std::result::Result<SqlitePool, Opening> {
     let options = SqliteConnectOptions::new()
         .filename(db)

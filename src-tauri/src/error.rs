@@ -39,6 +39,8 @@ pub(crate) enum ErrorCode {
     TooLarge,
     /// The message may not be answered (not allowed, or past its deadline).
     ReplyClosed,
+    /// The disk is full: nothing was stored; it is tried again once there is room.
+    DiskFull,
     /// Anything else.
     Internal,
 }
@@ -46,7 +48,7 @@ pub(crate) enum ErrorCode {
 impl ErrorCode {
     /// Every code, in the order of `ERROR_CODES` in `ipc.ts`.
     #[cfg(test)]
-    const ALL: [ErrorCode; 13] = [
+    const ALL: [ErrorCode; 14] = [
         ErrorCode::Offline,
         ErrorCode::SignedOut,
         ErrorCode::NotFound,
@@ -59,6 +61,7 @@ impl ErrorCode {
         ErrorCode::NoBackend,
         ErrorCode::TooLarge,
         ErrorCode::ReplyClosed,
+        ErrorCode::DiskFull,
         ErrorCode::Internal,
     ];
 }
@@ -107,6 +110,7 @@ pub(crate) fn code_of(kind: ErrorKind) -> ErrorCode {
         ErrorKind::SignInRequired | ErrorKind::SignInCancelled => ErrorCode::SignedOut,
         ErrorKind::SignInFailed | ErrorKind::Server | ErrorKind::Protocol => ErrorCode::Server,
         ErrorKind::SecretStore | ErrorKind::Cache | ErrorKind::Export => ErrorCode::Io,
+        ErrorKind::DiskFull => ErrorCode::DiskFull,
         ErrorKind::NotFound => ErrorCode::NotFound,
         ErrorKind::Forbidden => ErrorCode::Forbidden,
         ErrorKind::Conflict | ErrorKind::Stale => ErrorCode::Conflict,

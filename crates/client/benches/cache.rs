@@ -20,6 +20,7 @@ use brevdue_api::{
     MessageSender, MessageSummary, OwnerType, Permissions,
 };
 use brevdue_client::cache::{Cache, ListQuery};
+use brevdue_client::credentials::CacheKey;
 use brevdue_memo::{Document, DocumentKind, Message, MessageType, Recipient, Sender};
 use chrono::{Duration as Span, TimeZone, Utc};
 use rand::rngs::StdRng;
@@ -265,9 +266,11 @@ async fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000);
     let dir = tempfile::tempdir().unwrap();
+    // The caches are encrypted (SQLCipher) as the client's are.
+    let key = CacheKey::generate();
 
     // 1. Search over n messages.
-    let cache = Cache::open(&dir.path().join("search")).await.unwrap();
+    let cache = Cache::open(&dir.path().join("search"), &key).await.unwrap();
     let started = Instant::now();
     let words = fill(&cache, n, 7).await;
     let fill_time = started.elapsed();
@@ -325,7 +328,7 @@ async fn main() {
 
     // 2. Startup with 10,000 messages.
     let startup_dir = dir.path().join("startup");
-    let cache = Cache::open(&startup_dir).await.unwrap();
+    let cache = Cache::open(&startup_dir, &key).await.unwrap();
     fill(&cache, 10_000, 13).await;
     cache.close().await;
     drop(cache);
@@ -340,7 +343,7 @@ async fn main() {
             assert!(dropped, "--cold needs root on Linux to drop the page cache");
         }
         let t = Instant::now();
-        let cache = Cache::open(&startup_dir).await.unwrap();
+        let cache = Cache::open(&startup_dir, &key).await.unwrap();
         let mailboxes = cache.mailboxes().await.unwrap();
         let folders = cache.folders(&mailboxes[0].id).await.unwrap();
         let inbox = folders

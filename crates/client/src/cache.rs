@@ -14,8 +14,10 @@
 //! **Invariant:** what comes from the server is untrusted: ids are bound as parameters, never
 //! put into SQL or paths; a file is stored only under the SHA-256 of its own bytes.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use brevdue_api::{ChangeFeed, Folder, FolderType, Mailbox, MessageDetail, MessageSummary};
@@ -24,9 +26,10 @@ use chrono::{DateTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, SqliteConnection, SqlitePool};
+use sqlx::{ConnectOptions, Row, SqliteConnection, SqlitePool};
 use tokio::io::AsyncWriteExt;
 
+use crate::credentials::CacheKey;
 use crate::error::{ClientError, ErrorKind, Result};
 
 /// The name of the database file in a cache folder.
@@ -142,7 +145,27 @@ pub struct ListQuery {
 pub struct Cache {
     pool: SqlitePool,
     dir: PathBuf,
+    rebuilt: Option<Rebuilt>,
+    /// A lock per file being downloaded ([`Cache::lock_download`]).
+    downloads: Arc<std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
 }
+
+/// Why a cache was made anew when it was opened (see [`Cache::open`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Rebuilt {
+    /// It was a plain SQLite file from before the cache was encrypted: nothing is wrong, the
+    /// user need not be told.
+    Unencrypted,
+    /// It could not be read with its key, or failed its check: damaged. The user is told
+    /// that the local copy was damaged and is fetched again.
+    Damaged,
+    /// Its key was no longer in the secret store, so the old file could not be read.
+    KeyLost,
+}
+
+/// Where a damaged cache file is moved while what can be saved is copied out of it.
+const DAMAGED_FILE: &str = "cache.damaged.sqlite";
 
 const LIST_COLUMNS: &str = "m.id, m.mailbox_id, m.folder_id, m.label, m.sender_label, m.received, \
     m.read, m.flagged, m.has_attachments, m.has_actions, m.version, \
@@ -151,28 +174,80 @@ const LIST_COLUMNS: &str = "m.id, m.mailbox_id, m.folder_id, m.label, m.sender_l
     EXISTS (SELECT 1 FROM outbox o WHERE o.message_id = m.id) AS pending";
 
 impl Cache {
-    /// Opens (or creates) the cache in folder `dir`.
-    pub async fn open(dir: &Path) -> Result<Self> {
+    /// Opens (or creates) the cache in folder `dir`, encrypted with `key` (SQLCipher).
+    ///
+    /// A cache that cannot be opened with `key` (made before the cache was encrypted, made
+    /// with a key that is gone, or damaged) or that fails its check (every page's HMAC, then
+    /// SQLite's `quick_check`) is moved aside and made anew, empty: the next sync fills it
+    /// from the core. What cannot be had from the core (drafts, messages waiting to be sent,
+    /// changes not yet sent) is copied over first where the old file can still be read. [`Cache::rebuilt`] says why it was
+    /// made anew. Other failures (the folder cannot be written, the disk is full) are errors
+    /// and leave the file alone.
+    pub async fn open(dir: &Path, key: &CacheKey) -> Result<Self> {
         tokio::fs::create_dir_all(dir.join(FILES_DIR))
             .await
             .map_err(|e| ClientError::cache("the cache folder cannot be made", e))?;
         private_to_user(dir).await?;
-        let options = SqliteConnectOptions::new()
-            .filename(dir.join(DB_FILE))
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(Duration::from_secs(10))
-            .pragma("temp_store", "memory");
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options)
-            .await?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
+        let db = dir.join(DB_FILE);
+        let existing = match tokio::fs::metadata(&db).await {
+            Ok(meta) => Some(meta.len()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(ClientError::cache("the cache file cannot be read", e)),
+        };
+        let damage = match existing {
+            None => None,
+            // SQLite takes an empty file for a new database; a cache is never empty once
+            // made, so something cut it.
+            Some(0) => Some("the cache file is empty".to_owned()),
+            Some(_) => match connect(&db, key).await {
+                Ok(pool) => {
+                    return Ok(Cache {
+                        pool,
+                        dir: dir.to_path_buf(),
+                        rebuilt: None,
+                        downloads: Arc::default(),
+                    });
+                }
+                Err(Opening::Damaged(why)) => Some(why),
+                Err(Opening::Failed(error)) => return Err(error),
+            },
+        };
+        let Some(why) = damage else {
+            let pool = connect(&db, key).await.map_err(Opening::into_error)?;
+            return Ok(Cache {
+                pool,
+                dir: dir.to_path_buf(),
+                rebuilt: None,
+                downloads: Arc::default(),
+            });
+        };
+        let aside = dir.join(DAMAGED_FILE);
+        move_db(&db, &aside).await?;
+        let pool = connect(&db, key).await.map_err(Opening::into_error)?;
+        let old = salvage(&pool, &aside, key).await;
+        remove_db(&aside).await;
+        let rebuilt = match old {
+            OldCache::Unencrypted => Rebuilt::Unencrypted,
+            OldCache::Encrypted | OldCache::Unreadable => Rebuilt::Damaged,
+        };
+        tracing::warn!(%why, ?rebuilt, "the cache could not be used and is made anew");
         Ok(Cache {
             pool,
             dir: dir.to_path_buf(),
+            rebuilt: Some(rebuilt),
+            downloads: Arc::default(),
         })
+    }
+
+    /// Why the cache was made anew when it was opened, if it was.
+    pub fn rebuilt(&self) -> Option<Rebuilt> {
+        self.rebuilt
+    }
+
+    /// Marks the cache as made anew for `why` (the client knows more than the cache, e.g.
+    /// that the key had been lost).
+    pub(crate) fn set_rebuilt(&mut self, why: Rebuilt) {
+        self.rebuilt = Some(why);
     }
 
     /// A write transaction. `BEGIN IMMEDIATE` takes the write lock at once (waiting up to the
@@ -686,7 +761,49 @@ impl Cache {
 
     /// Stores a file's content from `chunks`, checking it against `sha256` and `size` before
     /// it becomes visible (written to a temporary name, then renamed). Returns its path.
-    pub async fn store_file<S, E>(&self, sha256: &str, size: u64, mut chunks: S) -> Result<PathBuf>
+    pub async fn store_file<S, E>(&self, sha256: &str, size: u64, chunks: S) -> Result<PathBuf>
+    where
+        S: futures_util::Stream<Item = std::result::Result<bytes::Bytes, E>> + Unpin,
+        E: Into<ClientError>,
+    {
+        self.resume_file(sha256, size, 0, chunks).await
+    }
+
+    /// How many bytes of the content with this SHA-256 a download that broke off has kept
+    /// (0 when none): a new download asks the server for the rest only (`Range`).
+    pub fn partial_len(&self, sha256: &str) -> u64 {
+        if !is_sha256(sha256) {
+            return 0;
+        }
+        std::fs::metadata(self.partial_path(sha256)).map_or(0, |m| m.len())
+    }
+
+    fn partial_path(&self, sha256: &str) -> PathBuf {
+        self.dir.join(FILES_DIR).join(format!(".part-{sha256}"))
+    }
+
+    /// One download of a file's content at a time: the part kept between attempts has one
+    /// writer.
+    pub(crate) async fn lock_download(&self, sha256: &str) -> tokio::sync::OwnedMutexGuard<()> {
+        let lock = match self.downloads.lock() {
+            Ok(mut map) => map.entry(sha256.to_owned()).or_default().clone(),
+            // A panic elsewhere while holding the map: go on without sharing.
+            Err(_) => Arc::default(),
+        };
+        lock.lock_owned().await
+    }
+
+    /// [`store_file`](Self::store_file) continued after the first `from` bytes, which an
+    /// earlier attempt kept ([`partial_len`](Self::partial_len)); `from` 0 starts afresh.
+    /// When the stream breaks off, what arrived is kept for the next attempt; content that
+    /// does not match its size and SHA-256 is thrown away.
+    pub async fn resume_file<S, E>(
+        &self,
+        sha256: &str,
+        size: u64,
+        from: u64,
+        mut chunks: S,
+    ) -> Result<PathBuf>
     where
         S: futures_util::Stream<Item = std::result::Result<bytes::Bytes, E>> + Unpin,
         E: Into<ClientError>,
@@ -698,34 +815,68 @@ impl Cache {
             ));
         }
         let files = self.dir.join(FILES_DIR);
-        let temp = files.join(format!(".part-{}", uuid::Uuid::new_v4()));
+        let temp = self.partial_path(sha256);
         let io = |e| ClientError::cache("a file could not be written to the cache", e);
-        let mut out = tokio::fs::File::create(&temp).await.map_err(io)?;
         let mut hasher = Sha256::new();
         let mut written = 0u64;
-        let result: Result<()> = async {
+        let mut out = if from > 0 && self.partial_len(sha256) == from {
+            // The part kept: hashed again (it is on disk, not in memory), then appended to.
+            let mut kept = tokio::fs::File::open(&temp).await.map_err(io)?;
+            let mut buf = vec![0u8; 64 * 1024];
+            loop {
+                let n = tokio::io::AsyncReadExt::read(&mut kept, &mut buf)
+                    .await
+                    .map_err(io)?;
+                if n == 0 {
+                    break;
+                }
+                hasher.update(&buf[..n]);
+                written += n as u64;
+            }
+            tokio::fs::OpenOptions::new()
+                .append(true)
+                .open(&temp)
+                .await
+                .map_err(io)?
+        } else if from > 0 {
+            return Err(ClientError::protocol(
+                "a download was resumed from a part that is not kept",
+            ));
+        } else {
+            tokio::fs::File::create(&temp).await.map_err(io)?
+        };
+        // `Err(true)`: the content is wrong, throw it away; `Err(false)`: it broke off, keep it.
+        let result: std::result::Result<(), (ClientError, bool)> = async {
             while let Some(chunk) = chunks.next().await {
-                let chunk = chunk.map_err(Into::into)?;
+                let chunk = chunk.map_err(|e| (e.into(), false))?;
                 written += chunk.len() as u64;
                 if written > size {
-                    return Err(ClientError::protocol("a file is larger than its size says"));
+                    return Err((
+                        ClientError::protocol("a file is larger than its size says"),
+                        true,
+                    ));
                 }
                 hasher.update(&chunk);
-                out.write_all(&chunk).await.map_err(io)?;
+                out.write_all(&chunk).await.map_err(|e| (io(e), false))?;
             }
-            out.flush().await.map_err(io)?;
-            out.sync_all().await.map_err(io)?;
-            if written != size || hex::encode(hasher.finalize()) != sha256 {
-                return Err(ClientError::protocol(
-                    "a file's content does not match its size and SHA-256",
+            out.flush().await.map_err(|e| (io(e), false))?;
+            out.sync_all().await.map_err(|e| (io(e), false))?;
+            if written != size || hex::encode(hasher.finalize_reset()) != sha256 {
+                return Err((
+                    ClientError::protocol("a file's content does not match its size and SHA-256"),
+                    true,
                 ));
             }
             Ok(())
         }
         .await;
+        let _ = out.flush().await;
         drop(out);
-        if let Err(error) = result {
-            let _ = tokio::fs::remove_file(&temp).await;
+        if let Err((error, wrong)) = result {
+            // Wrong content, or the disk failed (or is full): the part is no good to keep.
+            if wrong || matches!(error.kind(), ErrorKind::Cache | ErrorKind::DiskFull) {
+                let _ = tokio::fs::remove_file(&temp).await;
+            }
             return Err(error);
         }
         let path = files.join(sha256);
@@ -862,6 +1013,234 @@ async fn apply_local(conn: &mut SqliteConnection, id: &str, change: &LocalChange
     };
     query.execute(&mut *conn).await?;
     Ok(())
+}
+
+/// Why a cache file could not be opened: damaged (made anew) or another failure (an error).
+enum Opening {
+    Damaged(String),
+    Failed(ClientError),
+}
+
+impl Opening {
+    fn into_error(self) -> ClientError {
+        match self {
+            Opening::Damaged(why) => ClientError::new(ErrorKind::Cache, why),
+            Opening::Failed(error) => error,
+        }
+    }
+}
+
+impl From<sqlx::Error> for Opening {
+    fn from(error: sqlx::Error) -> Self {
+        match &error {
+            sqlx::Error::Database(db) if is_damage_code(db.code().as_deref()) => {
+                Opening::Damaged(format!("SQLite: {}", db.message()))
+            }
+            _ => Opening::Failed(error.into()),
+        }
+    }
+}
+
+/// The SQLite result code (primary) under a client error, if it came from SQLite.
+fn error_code(error: &ClientError) -> Option<i32> {
+    let source = std::error::Error::source(error)?;
+    match source.downcast_ref::<sqlx::Error>()? {
+        sqlx::Error::Database(db) => db.code()?.parse::<i32>().ok().map(|c| c & 0xff),
+        _ => None,
+    }
+}
+
+/// SQLite's result codes that say the file is not what it should be: `SQLITE_CORRUPT` (11)
+/// and `SQLITE_NOTADB` (26, also what SQLCipher answers for a wrong key or a page whose
+/// HMAC fails), with their extended codes.
+fn is_damage_code(code: Option<&str>) -> bool {
+    code.and_then(|c| c.parse::<i32>().ok())
+        .is_some_and(|c| matches!(c & 0xff, 11 | 26))
+}
+
+/// Opens the database file with `key`, checks it (SQLCipher's `cipher_integrity_check` reads
+/// every page and checks its HMAC; SQLite's `quick_check` checks the structure) and brings its
+/// tables up to date.
+async fn connect(db: &Path, key: &CacheKey) -> std::result::Result<SqlitePool, Opening> {
+    let options = SqliteConnectOptions::new()
+        .filename(db)
+        .create_if_missing(true)
+        // sqlx runs `key` before every other pragma, as SQLCipher needs.
+        .pragma("key", format!("\"{}\"", key.sqlcipher_raw().expose()))
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .busy_timeout(Duration::from_secs(10))
+        .pragma("temp_store", "memory")
+        // sqlx would log the pragmas it runs on connecting, the key among them: no statement
+        // of the cache is logged.
+        .log_statements(log::LevelFilter::Off)
+        .log_slow_statements(log::LevelFilter::Off, Duration::from_secs(3600));
+    let pool = SqlitePoolOptions::new()
+        .max_connections(4)
+        // A transaction whose COMMIT failed (the disk full: SQLite then rolls back by itself)
+        // leaves sqlx counting it as open, and every later transaction on that connection
+        // would fail: such a connection is closed, not reused. The ping goes after the
+        // rollback sqlx queued for the dropped transaction.
+        .after_release(|conn, _| {
+            Box::pin(async move {
+                sqlx::Connection::ping(&mut *conn).await?;
+                Ok(!sqlx::Connection::is_in_transaction(&*conn))
+            })
+        })
+        .connect_with(options)
+        .await?;
+    let checked: std::result::Result<(), Opening> = async {
+        // SQLCipher's check of every page's HMAC (one row per page that fails, none when all
+        // is well), then SQLite's check of the structure. An error from either means the file
+        // cannot be read as it is: after a failed HMAC SQLCipher answers even `SQLITE_ERROR`.
+        let as_damage = |error: sqlx::Error| match Opening::from(error) {
+            Opening::Failed(error) if error_code(&error) == Some(1) => {
+                Opening::Damaged("a check of the file failed".to_owned())
+            }
+            other => other,
+        };
+        let bad_pages: Vec<(String,)> = sqlx::query_as("PRAGMA cipher_integrity_check")
+            .fetch_all(&pool)
+            .await
+            .map_err(as_damage)?;
+        if !bad_pages.is_empty() {
+            return Err(Opening::Damaged(format!(
+                "{} page(s) fail their HMAC",
+                bad_pages.len()
+            )));
+        }
+        let rows: Vec<(String,)> = sqlx::query_as("PRAGMA quick_check")
+            .fetch_all(&pool)
+            .await
+            .map_err(as_damage)?;
+        if rows.len() != 1 || rows[0].0 != "ok" {
+            return Err(Opening::Damaged(format!(
+                "quick_check found {} problem(s)",
+                rows.len()
+            )));
+        }
+        sqlx::migrate!("./migrations")
+            .run(&pool)
+            .await
+            .map_err(|error| match error {
+                sqlx::migrate::MigrateError::Execute(error) => Opening::from(error),
+                other => Opening::Failed(other.into()),
+            })?;
+        Ok(())
+    }
+    .await;
+    if let Err(error) = checked {
+        pool.close().await;
+        return Err(error);
+    }
+    Ok(pool)
+}
+
+/// What the old file of a cache made anew turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OldCache {
+    /// Readable with the key (damaged in part).
+    Encrypted,
+    /// A plain SQLite file (from before encryption).
+    Unencrypted,
+    /// Neither.
+    Unreadable,
+}
+
+/// The tables whose rows the core does not have, with their columns: drafts, messages waiting
+/// to be sent, changes not yet sent. Their files stay in `files/`, which a rebuild keeps.
+const KEPT_TABLES: [(&str, &str); 3] = [
+    ("drafts", "id, mailbox_id, updated, json"),
+    (
+        "outgoing",
+        "message_uuid, mailbox_id, created, model_json, files_json, attempts, failed",
+    ),
+    (
+        "outbox",
+        "seq, mailbox_id, message_id, change, created, attempts",
+    ),
+];
+
+/// Copies what the core does not have from the old cache file `old` into the new cache, as
+/// far as it can be read: with the key, else as a plain SQLite file.
+async fn salvage(pool: &SqlitePool, old: &Path, key: &CacheKey) -> OldCache {
+    let Ok(mut conn) = pool.acquire().await else {
+        return OldCache::Unreadable;
+    };
+    let Some(path) = old.to_str() else {
+        return OldCache::Unreadable;
+    };
+    let mut kind = OldCache::Unreadable;
+    for (attempt, key) in [
+        (OldCache::Encrypted, key.sqlcipher_raw().expose().to_owned()),
+        (OldCache::Unencrypted, String::new()),
+    ] {
+        let attached = sqlx::query("ATTACH DATABASE ? AS old KEY ?")
+            .bind(path)
+            .bind(&key)
+            .execute(&mut *conn)
+            .await;
+        if attached.is_err() {
+            continue;
+        }
+        let readable = sqlx::query("SELECT count(*) FROM old.sqlite_master")
+            .execute(&mut *conn)
+            .await
+            .is_ok();
+        if readable {
+            kind = attempt;
+            break;
+        }
+        let _ = sqlx::query("DETACH DATABASE old").execute(&mut *conn).await;
+    }
+    if kind == OldCache::Unreadable {
+        return kind;
+    }
+    for (table, columns) in KEPT_TABLES {
+        let copied = sqlx::query(&format!(
+            "INSERT OR IGNORE INTO main.{table} ({columns}) SELECT {columns} FROM old.{table}"
+        ))
+        .execute(&mut *conn)
+        .await;
+        match copied {
+            Ok(done) => tracing::info!(
+                table,
+                rows = done.rows_affected(),
+                "kept from the old cache"
+            ),
+            Err(error) => tracing::warn!(table, %error, "could not be kept from the old cache"),
+        }
+    }
+    let _ = sqlx::query("DETACH DATABASE old").execute(&mut *conn).await;
+    kind
+}
+
+/// Renames a database file with its WAL to `to` (and `to-wal`); its shared-memory index is
+/// removed (SQLite makes it anew).
+async fn move_db(from: &Path, to: &Path) -> Result<()> {
+    remove_db(to).await;
+    let io = |e| ClientError::cache("the damaged cache cannot be moved aside", e);
+    tokio::fs::rename(from, to).await.map_err(io)?;
+    match tokio::fs::rename(with_suffix(from, "-wal"), with_suffix(to, "-wal")).await {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io(e)),
+    }
+    let _ = tokio::fs::remove_file(with_suffix(from, "-shm")).await;
+    Ok(())
+}
+
+/// Removes a database file with its WAL and shared-memory index, as far as they exist.
+async fn remove_db(db: &Path) {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let _ = tokio::fs::remove_file(with_suffix(db, suffix)).await;
+    }
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
 }
 
 /// Makes the cache folder readable by its owner only (`0700` on Unix), so that other users of

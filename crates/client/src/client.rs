@@ -14,7 +14,7 @@ use url::Url;
 use crate::api::Api;
 use crate::auth::{Account, Authenticator, DemoIdentity, Session, SignedOut};
 use crate::cache::{
-    AgendaEntry, Cache, CachedMessage, FolderView, ListQuery, LocalChange, MessageListItem,
+    AgendaEntry, Cache, CachedMessage, FolderView, ListQuery, LocalChange, MessageListItem, Rebuilt,
 };
 use crate::credentials::CredentialStore;
 use crate::error::{ClientError, ErrorKind, Result};
@@ -58,6 +58,11 @@ pub struct Client {
     signed_in: RwLock<Option<SignedIn>>,
     /// One sync at a time.
     sync_lock: Arc<Mutex<()>>,
+    /// Where each account's cache key lives (next to its refresh token).
+    store: CredentialStore,
+    /// Why the cache was made anew when it was last opened, until the app has asked
+    /// ([`Client::take_cache_rebuilt`]).
+    cache_rebuilt: std::sync::Mutex<Option<Rebuilt>>,
 }
 
 impl Client {
@@ -77,6 +82,8 @@ impl Client {
             auth,
             signed_in: RwLock::new(None),
             sync_lock: Arc::new(Mutex::new(())),
+            store: CredentialStore::new(),
+            cache_rebuilt: std::sync::Mutex::new(None),
         };
         let accounts = read_accounts(&client.config.data_dir).await?;
         let server = crate::credentials::normalize_server(&client.config.server);
@@ -98,6 +105,22 @@ impl Client {
             }
         }
         Ok(client)
+    }
+
+    /// Why the signed-in account's cache was made anew when it was opened (damaged, its key
+    /// lost, or from before encryption), once: the app shows a notice, then it is cleared.
+    pub fn take_cache_rebuilt(&self) -> Option<Rebuilt> {
+        self.cache_rebuilt.lock().ok().and_then(|mut r| r.take())
+    }
+
+    /// Closes the signed-in account's cache (its file fully written, the WAL folded in). The
+    /// client is as if signed out afterwards; the sign-in stays stored and [`Client::open`]
+    /// resumes it.
+    pub async fn close(&self) {
+        if let Some(signed_in) = self.signed_in.write().await.take() {
+            let _sync = self.sync_lock.lock().await;
+            signed_in.cache.close().await;
+        }
     }
 
     /// Who is signed in, if anybody.
@@ -136,12 +159,24 @@ impl Client {
 
     async fn enter(&self, session: Session) -> Result<()> {
         let account = session.account().clone();
-        let cache = Cache::open(&self.cache_dir(&account)).await?;
+        let (key, made) = self.store.cache_key_async(&account.key()).await?;
+        let mut cache = Cache::open(&self.cache_dir(&account), &key).await?;
+        if made && cache.rebuilt() == Some(Rebuilt::Damaged) {
+            // The old cache was encrypted with a key that is no longer in the secret store.
+            cache.set_rebuilt(Rebuilt::KeyLost);
+        }
+        if let Ok(mut noted) = self.cache_rebuilt.lock() {
+            *noted = cache.rebuilt();
+        }
         let api = Api::new(self.http.clone(), session.clone());
         let mut accounts = read_accounts(&self.config.data_dir).await?;
-        accounts.retain(|a| !(a.server == account.server && a.client_id == account.client_id));
-        accounts.insert(0, account);
-        write_accounts(&self.config.data_dir, &accounts).await?;
+        // Written only when it changes: resuming must work on a full disk too (the cached
+        // mail is still there to read).
+        if accounts.first() != Some(&account) {
+            accounts.retain(|a| !(a.server == account.server && a.client_id == account.client_id));
+            accounts.insert(0, account);
+            write_accounts(&self.config.data_dir, &accounts).await?;
+        }
         let previous = self.signed_in.write().await.replace(SignedIn {
             session,
             api,
@@ -154,8 +189,8 @@ impl Client {
     }
 
     /// Signs out: revokes the sign-in on the server (when it can be reached), deletes the
-    /// refresh token from the secret store, and deletes the account's cache (database and
-    /// files). Each step is tried even when one before it failed (a secret store that cannot
+    /// refresh token and the cache key from the secret store, and deletes the account's cache
+    /// (database and files). Each step is tried even when one before it failed (a secret store that cannot
     /// be reached must not leave the letters on disk); the first error is returned.
     pub async fn sign_out(&self) -> Result<SignedOut> {
         let Some(signed_in) = self.signed_in.write().await.take() else {
@@ -174,6 +209,11 @@ impl Client {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
             Err(e) => Err(ClientError::cache("the cache could not be deleted", e)),
         };
+        let key_deleted = self
+            .store
+            .delete_cache_key_async(&account.key())
+            .await
+            .map(|_| ());
         let forgotten = async {
             let mut accounts = read_accounts(&self.config.data_dir).await?;
             accounts.retain(|a| a != &account);
@@ -182,6 +222,7 @@ impl Client {
         .await;
         let result = result?;
         removed?;
+        key_deleted?;
         forgotten?;
         Ok(result)
     }

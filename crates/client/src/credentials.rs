@@ -13,8 +13,12 @@ use std::fmt;
 
 use crate::error::{ClientError, ErrorKind, Result};
 
-/// The service name of every entry Brevdue makes in the secret store.
+/// The service name of the refresh-token entries Brevdue makes in the secret store.
 pub const SERVICE: &str = "brevdue";
+/// The service name of the entries holding each account's cache key ([`CacheKey`]): the same
+/// user name as the refresh token's entry, under a service of its own, so that no account id
+/// can make one entry's name equal another's.
+pub const CACHE_KEY_SERVICE: &str = "brevdue-cache-key";
 
 /// Which entry: the program, the server and the account (the person id, `sub`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -76,7 +80,49 @@ impl fmt::Debug for Secret {
     }
 }
 
-/// The refresh tokens in the OS secret store.
+/// The key the account's cache is encrypted with (SQLCipher, 256 random bits). It is made when
+/// the cache is first opened and lives only in the secret store, next to the refresh token: a
+/// copy of the data folder alone (a lost laptop's disk) does not open the cache.
+#[derive(Clone, PartialEq, Eq)]
+pub struct CacheKey([u8; 32]);
+
+impl CacheKey {
+    /// A new random key.
+    pub fn generate() -> Self {
+        CacheKey(rand::random())
+    }
+
+    /// The key from its hex form (as kept in the secret store).
+    pub fn from_hex(text: &str) -> Result<Self> {
+        let mut bytes = [0u8; 32];
+        hex::decode_to_slice(text.trim(), &mut bytes).map_err(|_| {
+            ClientError::new(
+                ErrorKind::SecretStore,
+                "the secret store holds a cache key that is not 64 hex digits",
+            )
+        })?;
+        Ok(CacheKey(bytes))
+    }
+
+    /// The key as 64 hex digits, for the secret store.
+    pub fn to_hex(&self) -> Secret {
+        Secret(hex::encode(self.0))
+    }
+
+    /// The value of SQLCipher's `PRAGMA key` (and of `ATTACH ... KEY`) that uses these bytes
+    /// as the raw key, without a passphrase derivation: `x'<hex>'`.
+    pub fn sqlcipher_raw(&self) -> Secret {
+        Secret(format!("x'{}'", hex::encode(self.0)))
+    }
+}
+
+impl fmt::Debug for CacheKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("CacheKey(<redacted>)")
+    }
+}
+
+/// The refresh tokens and cache keys in the OS secret store.
 #[derive(Debug, Clone, Default)]
 pub struct CredentialStore {
     _private: (),
@@ -90,6 +136,56 @@ impl CredentialStore {
 
     fn entry(key: &AccountKey) -> Result<keyring::Entry> {
         keyring::Entry::new(SERVICE, &key.user()).map_err(store_error)
+    }
+
+    fn cache_key_entry(key: &AccountKey) -> Result<keyring::Entry> {
+        keyring::Entry::new(CACHE_KEY_SERVICE, &key.user()).map_err(store_error)
+    }
+
+    /// The cache key of `key`'s account, or `None` when there is none.
+    pub fn load_cache_key(&self, key: &AccountKey) -> Result<Option<CacheKey>> {
+        match Self::cache_key_entry(key)?.get_password() {
+            Ok(hex) => CacheKey::from_hex(&hex).map(Some),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(error) => Err(store_error(error)),
+        }
+    }
+
+    /// Stores the cache key of `key`'s account, replacing any earlier one.
+    pub fn save_cache_key(&self, key: &AccountKey, cache_key: &CacheKey) -> Result<()> {
+        Self::cache_key_entry(key)?
+            .set_password(cache_key.to_hex().expose())
+            .map_err(store_error)
+    }
+
+    /// Deletes the cache key of `key`'s account; `false` when there was none.
+    pub fn delete_cache_key(&self, key: &AccountKey) -> Result<bool> {
+        match Self::cache_key_entry(key)?.delete_credential() {
+            Ok(()) => Ok(true),
+            Err(keyring::Error::NoEntry) => Ok(false),
+            Err(error) => Err(store_error(error)),
+        }
+    }
+
+    /// The cache key of `key`'s account, made and stored first when there is none. The flag
+    /// says whether it was made now (an existing cache cannot be opened with a new key).
+    pub async fn cache_key_async(&self, key: &AccountKey) -> Result<(CacheKey, bool)> {
+        let (store, key) = (self.clone(), key.clone());
+        blocking(move || match store.load_cache_key(&key)? {
+            Some(existing) => Ok((existing, false)),
+            None => {
+                let made = CacheKey::generate();
+                store.save_cache_key(&key, &made)?;
+                Ok((made, true))
+            }
+        })
+        .await
+    }
+
+    /// [`delete_cache_key`](Self::delete_cache_key) on a blocking thread.
+    pub async fn delete_cache_key_async(&self, key: &AccountKey) -> Result<bool> {
+        let (store, key) = (self.clone(), key.clone());
+        blocking(move || store.delete_cache_key(&key)).await
     }
 
     /// Stores `refresh_token` for `key`, replacing any earlier one.
@@ -193,6 +289,19 @@ mod tests {
         ];
         let distinct: std::collections::HashSet<_> = users.iter().collect();
         assert_eq!(distinct.len(), users.len());
+    }
+
+    #[test]
+    fn cache_keys_round_trip_through_hex_and_are_random() {
+        let key = CacheKey::generate();
+        assert_eq!(CacheKey::from_hex(key.to_hex().expose()).unwrap(), key);
+        assert_ne!(CacheKey::generate(), key);
+        assert_eq!(key.to_hex().expose().len(), 64);
+        assert!(CacheKey::from_hex("abc").is_err());
+        assert!(CacheKey::from_hex(&"g".repeat(64)).is_err());
+        let raw = key.sqlcipher_raw();
+        assert!(raw.expose().starts_with("x'") && raw.expose().ends_with('\''));
+        assert!(!format!("{key:?}").contains(&key.to_hex().expose()[..8]));
     }
 
     #[test]

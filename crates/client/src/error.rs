@@ -24,6 +24,9 @@ pub enum ErrorKind {
     SecretStore,
     /// The local cache (its SQLite file or its files) failed.
     Cache,
+    /// The disk the cache is on is full: what was being stored was not stored (the cache is
+    /// as it was before); it is tried again once there is room.
+    DiskFull,
     /// No such mailbox, folder, message or file (on the server or in the cache).
     NotFound,
     /// The server refuses: the user may not do this (e.g. a read-only proxy holder deleting).
@@ -64,6 +67,7 @@ impl ErrorKind {
             Self::SignInFailed => "SIGN_IN_FAILED",
             Self::SecretStore => "SECRET_STORE",
             Self::Cache => "CACHE",
+            Self::DiskFull => "DISK_FULL",
             Self::NotFound => "NOT_FOUND",
             Self::Forbidden => "FORBIDDEN",
             Self::Conflict => "CONFLICT",
@@ -125,8 +129,16 @@ impl ClientError {
         &self.message
     }
 
+    /// A failure of the cache; [`ErrorKind::DiskFull`] when its cause says the disk is full
+    /// (`ENOSPC` from a file, `SQLITE_FULL` from SQLite).
     pub(crate) fn cache(message: impl Into<String>, source: impl Into<Source>) -> Self {
-        Self::new(ErrorKind::Cache, message).with_source(source)
+        let source = source.into();
+        let kind = if is_disk_full(source.as_ref()) {
+            ErrorKind::DiskFull
+        } else {
+            ErrorKind::Cache
+        };
+        Self::new(kind, message).with_source(source)
     }
 
     pub(crate) fn protocol(message: impl Into<String>) -> Self {
@@ -137,10 +149,13 @@ impl ClientError {
         Self::new(ErrorKind::InvalidInput, message)
     }
 
-    /// Maps an error of the HTTP client: connection failures and timeouts are
-    /// [`ErrorKind::Offline`], anything else a protocol error.
+    /// Maps an error of the HTTP client: connection failures, timeouts and answers that break
+    /// off are [`ErrorKind::Offline`], anything else a protocol error.
     pub(crate) fn http(what: &str, error: reqwest::Error) -> Self {
-        let kind = if error.is_connect() || error.is_timeout() || error.is_request() {
+        // A body that breaks off (the connection dropped mid-answer) is the network too;
+        // reqwest calls that a decoding error, as it calls JSON that does not parse.
+        let broke_off = error.is_body() || (error.is_decode() && !is_json_error(&error));
+        let kind = if error.is_connect() || error.is_timeout() || error.is_request() || broke_off {
             ErrorKind::Offline
         } else {
             ErrorKind::Protocol
@@ -163,6 +178,46 @@ impl std::error::Error for ClientError {
             .as_deref()
             .map(|e| e as &(dyn std::error::Error + 'static))
     }
+}
+
+/// Whether a decoding error of reqwest is JSON that does not parse (rather than a body that
+/// broke off).
+fn is_json_error(error: &reqwest::Error) -> bool {
+    let mut next = std::error::Error::source(error);
+    while let Some(e) = next {
+        if e.is::<serde_json::Error>() {
+            return true;
+        }
+        next = e.source();
+    }
+    false
+}
+
+/// Whether `error` (or an error it wraps) says the disk is full.
+fn is_disk_full(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = Some(error);
+    while let Some(e) = next {
+        if let Some(io) = e.downcast_ref::<std::io::Error>()
+            && (io.kind() == std::io::ErrorKind::StorageFull || io.raw_os_error() == Some(28))
+        {
+            return true;
+        }
+        if let Some(sqlx::Error::Database(db)) = e.downcast_ref::<sqlx::Error>()
+            && db
+                .code()
+                .and_then(|c| c.parse::<i32>().ok())
+                .is_some_and(|c| c & 0xff == 13)
+        {
+            return true;
+        }
+        if let Some(sqlx::Error::Io(io)) = e.downcast_ref::<sqlx::Error>()
+            && (io.kind() == std::io::ErrorKind::StorageFull || io.raw_os_error() == Some(28))
+        {
+            return true;
+        }
+        next = e.source();
+    }
+    false
 }
 
 impl From<sqlx::Error> for ClientError {
@@ -190,6 +245,7 @@ mod tests {
             ErrorKind::SignInFailed,
             ErrorKind::SecretStore,
             ErrorKind::Cache,
+            ErrorKind::DiskFull,
             ErrorKind::NotFound,
             ErrorKind::Forbidden,
             ErrorKind::Conflict,
@@ -204,6 +260,10 @@ mod tests {
             ErrorKind::TooLarge,
         ];
         let codes: std::collections::HashSet<_> = kinds.iter().map(|k| k.code()).collect();
+        let full = ClientError::cache("x", std::io::Error::from(std::io::ErrorKind::StorageFull));
+        assert_eq!(full.kind(), ErrorKind::DiskFull);
+        let other = ClientError::cache("x", std::io::Error::other("no"));
+        assert_eq!(other.kind(), ErrorKind::Cache);
         assert_eq!(codes.len(), kinds.len());
         for code in codes {
             assert!(code.chars().all(|c| c.is_ascii_uppercase() || c == '_'));

@@ -313,7 +313,11 @@ pub(crate) async fn send_all(api: &Api, cache: &Cache) -> Result<Sent> {
 fn is_transient(error: &ClientError) -> bool {
     matches!(
         error.kind(),
-        ErrorKind::Offline | ErrorKind::SignInRequired | ErrorKind::SecretStore | ErrorKind::Cache
+        ErrorKind::Offline
+            | ErrorKind::SignInRequired
+            | ErrorKind::SecretStore
+            | ErrorKind::Cache
+            | ErrorKind::DiskFull
     )
 }
 

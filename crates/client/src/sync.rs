@@ -171,6 +171,9 @@ pub async fn fetch_message(api: &Api, cache: &Cache, mailbox_id: &str, id: &str)
 }
 
 /// Downloads file `(document, file)` of a message into the cache, checked against its SHA-256.
+/// A download that broke off earlier (the connection dropped, the core stopped) goes on where
+/// it stopped: the bytes kept are not fetched again (`Range: bytes=N-`, answered 206). A
+/// server that sends the whole file instead (200) is fine too: it is taken from the start.
 pub async fn download(
     api: &Api,
     cache: &Cache,
@@ -180,13 +183,42 @@ pub async fn download(
     sha256: &str,
     size: u64,
 ) -> Result<std::path::PathBuf> {
+    let _one_at_a_time = cache.lock_download(sha256).await;
+    if let Some(path) = cache.file_path(sha256) {
+        return Ok(path);
+    }
+    let kept = cache.partial_len(sha256);
+    let range = (kept > 0 && kept < size).then_some((kept, None));
     let response = api
-        .file_content(mailbox_id, message_id, document, file, None)
+        .file_content(mailbox_id, message_id, document, file, range)
         .await?;
+    let from = match (range, response.status().as_u16()) {
+        (Some((start, _)), 206) if content_range_start(&response) == Some(start) => start,
+        (Some(_), 206) => {
+            return Err(ClientError::protocol(
+                "the server sent another part of a file than asked for",
+            ));
+        }
+        _ => 0,
+    };
+    if from > 0 {
+        tracing::debug!(from, size, "a download goes on where it stopped");
+    }
     let stream = response
         .bytes_stream()
         .map(|chunk| chunk.map_err(|e| ClientError::http("fetching a file", e)));
-    cache.store_file(sha256, size, stream).await
+    cache.resume_file(sha256, size, from, stream).await
+}
+
+/// The first byte of a 206 answer's `Content-Range: bytes START-END/LEN`.
+fn content_range_start(response: &reqwest::Response) -> Option<u64> {
+    let value = response
+        .headers()
+        .get(reqwest::header::CONTENT_RANGE)?
+        .to_str()
+        .ok()?;
+    let range = value.strip_prefix("bytes ")?;
+    range.split('-').next()?.trim().parse().ok()
 }
 
 /// Sends the messages queued to be sent (see `outgoing`).
@@ -253,19 +285,30 @@ enum Outcome {
 fn is_transient(error: &ClientError) -> bool {
     matches!(
         error.kind(),
-        ErrorKind::Offline | ErrorKind::SignInRequired | ErrorKind::SecretStore | ErrorKind::Cache
+        ErrorKind::Offline
+            | ErrorKind::SignInRequired
+            | ErrorKind::SecretStore
+            | ErrorKind::Cache
+            | ErrorKind::DiskFull
     )
 }
 
 /// Sends one outbox entry; see the module doc for why this is exactly once.
 async fn replay(api: &Api, cache: &Cache, entry: &OutboxEntry) -> Result<Outcome> {
-    let Some(cached) = cache.message(&entry.message_id).await? else {
-        // The message is gone from the cache (purged on the server): nothing to do.
-        cache.complete(entry.seq, None).await?;
-        return Ok(Outcome::AlreadyApplied);
-    };
     let (mailbox, id) = (&entry.mailbox_id, &entry.message_id);
-    let mut version = cached.item.version;
+    let mut version = match cache.message(id).await? {
+        Some(cached) => cached.item.version,
+        // Not in the cache: it was made anew (damaged) with the outbox kept, or the message
+        // was purged on the server. Ask the server for the version to send against.
+        None => match api.message(mailbox, id).await {
+            Ok(detail) => detail.summary.version,
+            Err(error) if error.kind() == ErrorKind::NotFound => {
+                cache.complete(entry.seq, None).await?;
+                return Ok(Outcome::AlreadyApplied);
+            }
+            Err(error) => return Err(error),
+        },
+    };
     for attempt in 0..2 {
         let sent = match &entry.change {
             LocalChange::Purge => api

@@ -22,6 +22,14 @@ pub(crate) struct AppInfo {
     server_url: String,
     session: Option<Session>,
     language: Language,
+    /// Why the account's local cache was made anew at this start, if it was (once: the UI
+    /// shows a notice for a damaged cache or a lost key).
+    /// (The client crate has no ts-rs derive; its serde names are spelled out here.)
+    #[cfg_attr(
+        feature = "ts",
+        ts(type = "\"unencrypted\" | \"damaged\" | \"keyLost\" | null")
+    )]
+    cache_rebuilt: Option<brevdue_client::cache::Rebuilt>,
 }
 
 #[tauri::command]
@@ -39,6 +47,7 @@ pub(crate) async fn app_info(state: State<'_, Shared>) -> CmdResult<AppInfo> {
         server_url: backend.server.to_string(),
         session,
         language,
+        cache_rebuilt: backend.client.take_cache_rebuilt(),
     })
 }
 

@@ -28,6 +28,7 @@ use std::time::{Duration, SystemTime};
 use anyhow::{Context, Result, bail, ensure};
 use brevdue_api::FolderType;
 use brevdue_client::cache::{Cache, ListQuery};
+use brevdue_client::credentials::{CACHE_KEY_SERVICE, CacheKey};
 use chrono::Utc;
 use support::{
     Display, Driver, Tools, app_args, desktop_binary, element, element_with_text, process_tree,
@@ -63,7 +64,7 @@ async fn main() -> Result<()> {
     c.close().await?;
     tokio::time::sleep(Duration::from_secs(1)).await;
 
-    let (cached, inbox) = fill_cache(&data, LETTERS).await?;
+    let (cached, inbox) = fill_cache(&data, &home, LETTERS).await?;
     println!("cache: {cached} letters, {inbox} in the inbox");
 
     let ticks = clock_ticks()?;
@@ -266,7 +267,7 @@ async fn wait_for_first_page(c: &fantoccini::Client) -> Result<std::time::Instan
 
 /// Adds copies of the inbox's letters to the one account's cache under `data` until the
 /// mailbox holds `letters`; returns how many the cache holds in all and in the inbox.
-async fn fill_cache(data: &Path, letters: usize) -> Result<(u64, u64)> {
+async fn fill_cache(data: &Path, home: &Path, letters: usize) -> Result<(u64, u64)> {
     let accounts = data.join("client/accounts");
     let dirs: Vec<_> = std::fs::read_dir(&accounts)
         .with_context(|| format!("no {}", accounts.display()))?
@@ -276,7 +277,7 @@ async fn fill_cache(data: &Path, letters: usize) -> Result<(u64, u64)> {
         dirs.len() == 1,
         "expected one account's cache, found {dirs:?}"
     );
-    let cache = Cache::open(&dirs[0]).await?;
+    let cache = Cache::open(&dirs[0], &app_cache_key(data, home)?).await?;
     let mailbox = cache
         .mailboxes()
         .await?
@@ -322,6 +323,27 @@ async fn fill_cache(data: &Path, letters: usize) -> Result<(u64, u64)> {
         .map_or(0, |f| f.total_count);
     cache.close().await;
     Ok((total, in_inbox))
+}
+
+/// The key of the one account's cache: the app keeps it in the secret store of the driver's
+/// private D-Bus session, whose address the driver wrote to `home/dbus-address`.
+fn app_cache_key(data: &Path, home: &Path) -> Result<CacheKey> {
+    let accounts: Vec<brevdue_client::auth::Account> = serde_json::from_slice(
+        &std::fs::read(data.join("client/accounts.json")).context("no accounts.json")?,
+    )?;
+    let a = accounts.first().context("no account signed in")?;
+    let bus = std::fs::read_to_string(home.join("dbus-address")).context("no D-Bus address")?;
+    let out = std::process::Command::new("secret-tool")
+        .args(["lookup", "service", CACHE_KEY_SERVICE, "username"])
+        .arg(format!("{} {}@{}", a.client_id, a.id, a.server))
+        .env("DBUS_SESSION_BUS_ADDRESS", bus)
+        .output()
+        .context("secret-tool")?;
+    ensure!(
+        out.status.success(),
+        "no cache key in the app's secret store"
+    );
+    Ok(CacheKey::from_hex(&String::from_utf8_lossy(&out.stdout))?)
 }
 
 /// Clock ticks per second of `/proc/<pid>/stat`.

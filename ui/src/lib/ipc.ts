@@ -236,6 +236,8 @@ export const ERROR_CODES = [
   'too_large',
   /** The message may not be answered (the sender does not allow it, or the deadline passed). */
   'reply_closed',
+  /** The disk is full: nothing was stored; it is tried again once there is room. */
+  'disk_full',
   /** Anything else. */
   'internal',
 ] as const;

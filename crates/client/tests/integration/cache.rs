@@ -4,6 +4,7 @@
 use brevdue_api::{ChangeFeed, Folder, FolderType, MessageSender, MessageSummary};
 use brevdue_client::ErrorKind;
 use brevdue_client::cache::{Cache, ListQuery, LocalChange};
+use brevdue_client::credentials::CacheKey;
 use chrono::{TimeZone, Utc};
 use sha2::{Digest, Sha256};
 
@@ -30,6 +31,11 @@ fn summary(id: &str, label: &str, minute: u32, version: i64) -> MessageSummary {
     }
 }
 
+/// One key for every cache of these tests (the client makes a random one per account).
+pub fn key() -> CacheKey {
+    CacheKey::from_hex(&"5a".repeat(32)).unwrap()
+}
+
 fn feed(changed: Vec<MessageSummary>, deleted: &[&str], cursor: &str) -> ChangeFeed {
     ChangeFeed {
         changed,
@@ -40,7 +46,7 @@ fn feed(changed: Vec<MessageSummary>, deleted: &[&str], cursor: &str) -> ChangeF
 }
 
 async fn cache_with_folders(dir: &std::path::Path) -> Cache {
-    let cache = Cache::open(dir).await.unwrap();
+    let cache = Cache::open(dir, &key()).await.unwrap();
     let folder = |id: &str, t| Folder {
         id: id.into(),
         name: id.into(),
@@ -125,7 +131,7 @@ async fn the_feed_and_its_cursor_are_applied_together_or_not_at_all() {
 
     // It is all in the file: a reopened cache has it.
     cache.close().await;
-    let reopened = Cache::open(dir.path()).await.unwrap();
+    let reopened = Cache::open(dir.path(), &key()).await.unwrap();
     assert_eq!(reopened.cursor(MB).await.unwrap(), "10");
     assert_eq!(reopened.list_messages(&all(None)).await.unwrap(), list);
 
@@ -227,7 +233,7 @@ async fn queued_changes_stay_visible_over_the_servers_state_until_confirmed() {
 #[tokio::test]
 async fn files_are_kept_only_under_the_sha256_of_their_own_bytes() {
     let dir = tempfile::tempdir().unwrap();
-    let cache = Cache::open(dir.path()).await.unwrap();
+    let cache = Cache::open(dir.path(), &key()).await.unwrap();
     let bytes = b"%PDF-1.7 a letter".to_vec();
     let sha = hex::encode(Sha256::digest(&bytes));
     let chunks = |parts: Vec<Vec<u8>>| {

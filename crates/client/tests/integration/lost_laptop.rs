@@ -1,9 +1,10 @@
 //! A lost laptop: a whole session against a real core with the demo world (sign in, sync,
 //! read every letter and its files, search, sign out), with every log line of the client and
 //! the core captured at TRACE level. Afterwards neither the logs nor any file left in the data
-//! folder holds a demo CPR number, a token, or a letter's subject, and the secret store holds
-//! no refresh token. On the way, the access log: what the representative read is what the
-//! owner sees through `Client::access_log`.
+//! folder holds a demo CPR number, a token, a cache key or a letter's subject, and the secret
+//! store holds no refresh token and no cache key. While signed in, the cache file is encrypted:
+//! no subject or CPR number in its bytes, and no way in without the key. On the way, the access
+//! log: what the representative read is what the owner sees through `Client::access_log`.
 
 use std::collections::HashSet;
 use std::io::Write;
@@ -18,7 +19,7 @@ use tempfile::TempDir;
 
 use crate::in_private_keyring;
 use crate::support::core::TestCore;
-use crate::support::{files_containing, secret_tool_lookup};
+use crate::support::{files_containing, open_encrypted, secret_tool_lookup, secret_tool_lookup_in};
 
 /// Every log line of the process, as the formatter wrote it.
 #[derive(Clone, Default)]
@@ -129,6 +130,57 @@ async fn after_sign_out_nothing_sensitive_is_left_in_logs_or_files() {
         .unwrap();
     assert!(read_in_karens > 0);
 
+    // The cache is encrypted while it exists: its key is in the secret store beside the
+    // refresh token, and the database (with its WAL) holds no subject and no CPR number.
+    let user = format!("{} {}@{}", account.client_id, account.id, account.server);
+    let cache_key_hex =
+        secret_tool_lookup_in(brevdue_client::credentials::CACHE_KEY_SERVICE, &user)
+            .expect("a cache key in the secret store");
+    assert_eq!(cache_key_hex.len(), 64);
+    let cache_folder = crate::support::cache_dir(anders_data.path());
+    let db = cache_folder.join(brevdue_client::cache::DB_FILE);
+    let mut db_bytes = std::fs::read(&db).unwrap();
+    db_bytes.extend(
+        std::fs::read(cache_folder.join(format!("{}-wal", brevdue_client::cache::DB_FILE)))
+            .unwrap_or_default(),
+    );
+    let in_db = |needle: &str| {
+        db_bytes
+            .windows(needle.len())
+            .any(|w| w == needle.as_bytes())
+    };
+    assert!(db_bytes.len() > 16 * 1024);
+    assert!(!in_db("SQLite format 3"));
+    for subject in &subjects {
+        assert!(!in_db(subject), "{subject:?} readable in the cache file");
+    }
+    for cpr in &cprs {
+        assert!(
+            !in_db(cpr) && !in_db(&with_dash(cpr)),
+            "{cpr} in the cache file"
+        );
+    }
+    // Without the key the file is no database; with it, the letters are there.
+    let plain =
+        sqlx::SqlitePool::connect_with(sqlx::sqlite::SqliteConnectOptions::new().filename(&db))
+            .await
+            .unwrap();
+    assert!(
+        sqlx::query("SELECT count(*) FROM messages")
+            .execute(&plain)
+            .await
+            .is_err()
+    );
+    plain.close().await;
+    let key = brevdue_client::credentials::CacheKey::from_hex(&cache_key_hex).unwrap();
+    let keyed = open_encrypted(&db, &key).await;
+    let (letters,): (i64,) = sqlx::query_as("SELECT count(*) FROM messages")
+        .fetch_one(&keyed)
+        .await
+        .unwrap();
+    assert!(letters as usize >= subjects.len());
+    keyed.close().await;
+
     // The cache is private to the user while it exists.
     #[cfg(unix)]
     {
@@ -168,12 +220,13 @@ async fn after_sign_out_nothing_sensitive_is_left_in_logs_or_files() {
     };
     karen.sign_out().await.unwrap();
 
-    // Anders signs out: the refresh token leaves the secret store and the cache the disk.
-    let user = format!("{} {}@{}", account.client_id, account.id, account.server);
+    // Anders signs out: the refresh token and the cache key leave the secret store, and the
+    // cache the disk.
     let refresh = secret_tool_lookup(&user).expect("a refresh token in the secret store");
     let signed_out = anders.sign_out().await.unwrap();
     assert!(signed_out.revoked);
     assert!(secret_tool_lookup(&user).is_none());
+    assert!(secret_tool_lookup_in(brevdue_client::credentials::CACHE_KEY_SERVICE, &user).is_none());
     assert_eq!(
         std::fs::read_dir(anders_data.path().join("accounts"))
             .unwrap()
@@ -211,7 +264,7 @@ async fn after_sign_out_nothing_sensitive_is_left_in_logs_or_files() {
                 "{cpr} in {dir:?}"
             );
         }
-        for secret in [&refresh, &karen_refresh] {
+        for secret in [&refresh, &karen_refresh, &cache_key_hex] {
             assert!(
                 files_containing(dir, secret).is_empty(),
                 "a token in {dir:?}"

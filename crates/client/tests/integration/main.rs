@@ -8,6 +8,13 @@
 //! - `cache`: the cache on a real SQLite file (feed and cursor, outbox over the server's
 //!   state, files checked by SHA-256, hostile search text).
 //! - `credentials`: refresh tokens in the real secret store (seen with `secret-tool`).
+//! - `encrypted`: the cache encrypted at rest (SQLCipher): no plaintext in the file, no way in
+//!   without the key; a cache from before encryption or damaged (scribbled over, cut short)
+//!   made anew with drafts, queued messages and changes kept.
+//! - `faults`: a damaged cache or a lost key fetched again (drafts and queued changes kept,
+//!   the user told); the core stopped during a sync; a send whose answer is lost (a proxy on
+//!   loopback); a download cut half-way going on with `Range`; the disk full during a sync
+//!   (a small tmpfs; needs root, else it says it skipped).
 //! - `lost_laptop`: a whole session with logs captured at TRACE level; afterwards no CPR
 //!   number, token or letter in the logs or the data folder; the access log seen by the owner.
 //! - `sign_in`: PKCE through the loopback redirect, the demo path, refusals, refresh rotation
@@ -26,6 +33,8 @@ mod support;
 
 mod cache;
 mod credentials;
+mod encrypted;
+mod faults;
 mod lost_laptop;
 mod sign_in;
 mod with_core;

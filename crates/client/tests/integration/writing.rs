@@ -13,6 +13,7 @@ use tempfile::TempDir;
 
 use crate::in_private_keyring;
 use crate::support::core::{ANNA, ANNA_CPR, BO_CPR, TestCore, letter};
+use crate::support::{cache_key, open_encrypted};
 
 async fn open_client(core: &TestCore, data: &TempDir) -> Client {
     Client::open(ClientConfig {
@@ -26,7 +27,7 @@ async fn open_client(core: &TestCore, data: &TempDir) -> Client {
 
 /// The municipality's recipient system and a contact point `cp-pas` with KLE and FORM codes,
 /// at most 2 attachments.
-async fn add_contact_point(core: &TestCore) {
+pub async fn add_contact_point(core: &TestCore) {
     let db = &core.state().db;
     brevdue_core::auth::systems::register(
         db,
@@ -55,7 +56,7 @@ async fn add_contact_point(core: &TestCore) {
 }
 
 /// Rows of the core's `memos` with this messageUUID, and copies of it in `messages`.
-async fn on_the_core(core: &TestCore, uuid: &str) -> (i64, i64) {
+pub async fn on_the_core(core: &TestCore, uuid: &str) -> (i64, i64) {
     let db = &core.state().db;
     let (memos,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM memos WHERE message_uuid = ?")
         .bind(uuid)
@@ -70,7 +71,7 @@ async fn on_the_core(core: &TestCore, uuid: &str) -> (i64, i64) {
     (memos, copies)
 }
 
-fn to_pas(mailbox: &str, subject: &str) -> Draft {
+pub fn to_pas(mailbox: &str, subject: &str) -> Draft {
     let mut draft = Draft::new(mailbox);
     draft.recipient = Some(DraftRecipient::ContactPoint {
         id: "cp-pas".into(),
@@ -182,9 +183,7 @@ async fn a_message_queued_offline_is_delivered_exactly_once() {
 
     // The answer lost on the way: the entry is still queued and goes again under the same
     // messageUUID; the core answers the first result and stores nothing twice.
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", cache_file(&data).display()))
-        .await
-        .unwrap();
+    let pool = open_encrypted(&cache_file(&data), &cache_key(&client).await).await;
     sqlx::query(
         "INSERT INTO outgoing (message_uuid, mailbox_id, created, model_json, files_json) \
          SELECT ?, ?, 0, model_json, files_json FROM (SELECT ? AS model_json, ? AS files_json)",

@@ -186,6 +186,7 @@ impl Driver {
         let script = r#"printf %s "$BREVDUE_E2E_KEYRING_PASSWORD" \
             | gnome-keyring-daemon --unlock --components=secrets >/dev/null || exit 97
 unset BREVDUE_E2E_KEYRING_PASSWORD
+printf %s "$DBUS_SESSION_BUS_ADDRESS" > "$HOME/dbus-address"
 exec "$@""#;
         let log_path = home.join("tauri-driver.log");
         let log = std::fs::File::create(&log_path)?;

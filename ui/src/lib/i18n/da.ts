@@ -344,6 +344,9 @@ export const da = {
   'status.newMail_one': 'Du har fået {count} nyt brev.',
   'status.newMail_other': 'Du har fået {count} nye breve.',
   'status.close': 'Luk',
+  'status.cacheRebuilt': 'Den lokale kopi af din post var beskadiget og er hentet igen.',
+  'status.cacheKeyLost':
+    'Den lokale kopi af din post kunne ikke låses op og er hentet igen.',
 
   'error.title': 'Noget gik galt',
   'error.offline':
@@ -359,6 +362,7 @@ export const da = {
   'error.no_backend': 'Brevdue kører ikke. Start skrivebordsprogrammet Brevdue.',
   'error.too_large': 'Beskeden er for stor, eller den har for mange filer. Fjern en fil, og prøv igen.',
   'error.reply_closed': 'Du kan ikke længere svare på dette brev. Skriv en ny besked i stedet.',
+  'error.disk_full': 'Der er ikke mere plads på disken. Frigør plads, så henter Brevdue din post igen.',
   'error.internal': 'Der skete en fejl i Brevdue. Prøv igen. Sker det igen, så genstart Brevdue.',
   'error.retry': 'Prøv igen',
 

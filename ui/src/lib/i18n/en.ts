@@ -343,6 +343,9 @@ export const en: Translation = {
   'status.newMail_one': 'You have {count} new letter.',
   'status.newMail_other': 'You have {count} new letters.',
   'status.close': 'Close',
+  'status.cacheRebuilt': 'The local copy of your post was damaged and has been fetched again.',
+  'status.cacheKeyLost':
+    'The local copy of your post could not be unlocked and has been fetched again.',
 
   'error.title': 'Something went wrong',
   'error.offline': 'You are offline. What you did has been saved and will be sent when you are online again.',
@@ -357,6 +360,7 @@ export const en: Translation = {
   'error.no_backend': 'Brevdue is not running. Start the Brevdue desktop app.',
   'error.too_large': 'The message is too big, or has too many files. Remove a file and try again.',
   'error.reply_closed': 'You can no longer reply to this letter. Write a new message instead.',
+  'error.disk_full': 'The disk is full. Free some space, and Brevdue fetches your post again.',
   'error.internal': 'Something went wrong in Brevdue. Try again. If it happens again, restart Brevdue.',
   'error.retry': 'Try again',
 

@@ -108,6 +108,10 @@ class AppState {
       setLanguage(info.language === 'en' ? 'en' : 'da');
       this.info = info;
       this.session = info.session;
+      // A calm word when the local copy had to be fetched again; a cache from before
+      // encryption is made anew silently (nothing went wrong).
+      if (info.cacheRebuilt === 'damaged') this.notify('info', t('status.cacheRebuilt'));
+      if (info.cacheRebuilt === 'keyLost') this.notify('info', t('status.cacheKeyLost'));
       await this.listen();
     } catch (e) {
       // Without app_info there is nothing to show but what went wrong.

@@ -5,4 +5,10 @@ import type { Session } from "./Session";
 /**
  * `AppInfo` of `types.ts`.
  */
-export type AppInfo = { version: string, demo: boolean, serverUrl: string, session: Session | null, language: Language, };
+export type AppInfo = { version: string, demo: boolean, serverUrl: string, session: Session | null, language: Language, 
+/**
+ * Why the account's local cache was made anew at this start, if it was (once: the UI
+ * shows a notice for a damaged cache or a lost key).
+ * (The client crate has no ts-rs derive; its serde names are spelled out here.)
+ */
+cacheRebuilt: "unencrypted" | "damaged" | "keyLost" | null, };

@@ -44,6 +44,9 @@ const COMMANDS: &[&str] = &[
     "delete_draft",
     "send_message",
     "thread",
+    "check_for_update",
+    "install_update",
+    "restart_after_update",
 ];
 
 fn main() {

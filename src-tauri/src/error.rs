@@ -38,6 +38,10 @@ pub(crate) enum ErrorCode {
     TooLarge,
     /// The message may not be answered (not allowed, or past its deadline).
     ReplyClosed,
+    /// An update's signature does not verify against the app's key: it was not installed.
+    BadSignature,
+    /// This copy of the app (not installed from a package) cannot install an update.
+    NotInstallable,
     /// Anything else.
     Internal,
 }
@@ -45,7 +49,7 @@ pub(crate) enum ErrorCode {
 impl ErrorCode {
     /// Every code, in the order of `ERROR_CODES` in `ipc.ts`.
     #[cfg(test)]
-    const ALL: [ErrorCode; 13] = [
+    const ALL: [ErrorCode; 15] = [
         ErrorCode::Offline,
         ErrorCode::SignedOut,
         ErrorCode::NotFound,
@@ -58,6 +62,8 @@ impl ErrorCode {
         ErrorCode::NoBackend,
         ErrorCode::TooLarge,
         ErrorCode::ReplyClosed,
+        ErrorCode::BadSignature,
+        ErrorCode::NotInstallable,
         ErrorCode::Internal,
     ];
 }

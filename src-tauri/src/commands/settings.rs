@@ -9,6 +9,7 @@ use tauri_plugin_autostart::ManagerExt;
 use crate::error::{CmdResult, CommandError};
 use crate::settings::Language;
 use crate::state::Shared;
+use crate::update::Updates;
 
 use super::session::Session;
 
@@ -21,10 +22,16 @@ pub(crate) struct AppInfo {
     server_url: String,
     session: Option<Session>,
     language: Language,
+    /// Whether an update address is configured (the window then checks at start and offers
+    /// "Søg efter opdateringer").
+    updates: bool,
 }
 
 #[tauri::command]
-pub(crate) async fn app_info(state: State<'_, Shared>) -> CmdResult<AppInfo> {
+pub(crate) async fn app_info(
+    state: State<'_, Shared>,
+    updates: State<'_, Updates>,
+) -> CmdResult<AppInfo> {
     let backend = state.backend().await?;
     let language = state.settings().settings.language;
     let session = backend
@@ -38,6 +45,7 @@ pub(crate) async fn app_info(state: State<'_, Shared>) -> CmdResult<AppInfo> {
         server_url: backend.server.to_string(),
         session,
         language,
+        updates: updates.endpoint.is_some(),
     })
 }
 

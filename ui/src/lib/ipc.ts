@@ -55,6 +55,9 @@
  * | `thread` | `{ mailboxId, messageId }` | {@link ThreadEntry}[]: the messages of its conversation, oldest first (just the message itself when alone) |
  * | `start_at_login` | – | `boolean`: whether the app starts when the user logs in (off until turned on) |
  * | `set_start_at_login` | `{ enabled }` | – |
+ * | `check_for_update` | – | {@link UpdateInfo} or null: asks the update address (only when `AppInfo.updates`; else `invalid_input`) |
+ * | `install_update` | – | –: downloads the build found, checks its signature (`bad_signature` when it does not verify: nothing is installed) and installs it; `not_installable` for a copy not installed from a package |
+ * | `restart_after_update` | – | –: restarts into the version just installed |
  *
  * ## File mode
  * Started with a MeMo file (`brevdue-desktop FILE`, or opened from the file manager), the app
@@ -104,6 +107,7 @@ import type {
   Session,
   SortOrder,
   SyncProgress,
+  UpdateInfo,
 } from './types';
 
 /** The address of one file in one message. */
@@ -174,6 +178,9 @@ export interface Commands {
   send_message: { args: { draft: Draft }; result: SendReceipt };
   thread: { args: MessageAddress; result: ThreadEntry[] };
   take_compose_link: { args: undefined; result: ComposeRequest | null };
+  check_for_update: { args: undefined; result: UpdateInfo | null };
+  install_update: { args: undefined; result: null };
+  restart_after_update: { args: undefined; result: null };
 }
 
 /** Payload of `open-compose`: write to this contact point. */
@@ -218,6 +225,10 @@ export const ERROR_CODES = [
   'too_large',
   /** The message may not be answered (the sender does not allow it, or the deadline passed). */
   'reply_closed',
+  /** An update's signature does not verify against the app's key; nothing was installed. */
+  'bad_signature',
+  /** This copy of the app was not installed from a package and cannot update itself. */
+  'not_installable',
   /** Anything else. */
   'internal',
 ] as const;

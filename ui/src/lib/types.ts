@@ -362,6 +362,18 @@ export interface AppInfo {
   serverUrl: string;
   session: Session | null;
   language: Language;
+  /** Whether an update address is configured; without one the app never looks for updates. */
+  updates: boolean;
+}
+
+/** A newer signed build of Brevdue, found at the update address. */
+export interface UpdateInfo {
+  version: string;
+  currentVersion: string;
+  /** The release notes, plain text. */
+  notes: string | null;
+  /** When it was published (RFC 3339). */
+  date: string | null;
 }
 
 export interface DemoIdentity {

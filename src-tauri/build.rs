@@ -48,6 +48,9 @@ const COMMANDS: &[&str] = &[
     "pick_export_folder",
     "start_export",
     "cancel_export",
+    "check_for_update",
+    "install_update",
+    "restart_after_update",
 ];
 
 fn main() {

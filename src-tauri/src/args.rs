@@ -19,6 +19,12 @@ pub(crate) struct Args {
     #[arg(long, value_name = "DIR")]
     pub(crate) data_dir: Option<PathBuf>,
 
+    /// Where to look for updates: the address of a signed update manifest (`latest.json`).
+    /// Overrides BREVDUE_UPDATE_URL and `updateUrl` in the settings; without any of them the
+    /// app never looks.
+    #[arg(long, value_name = "URL", value_parser = crate::update::parse_endpoint)]
+    pub(crate) update_url: Option<Url>,
+
     /// A MeMo file to show (a path, or a file:// address): the app then shows that one message,
     /// read-only, with no account and no server.
     #[arg(value_name = "FILE", value_parser = parse_target)]

@@ -41,6 +41,10 @@ pub(crate) enum ErrorCode {
     ReplyClosed,
     /// The disk is full: nothing was stored; it is tried again once there is room.
     DiskFull,
+    /// An update's signature does not verify against the app's key: it was not installed.
+    BadSignature,
+    /// This copy of the app (not installed from a package) cannot install an update.
+    NotInstallable,
     /// Anything else.
     Internal,
 }
@@ -48,7 +52,7 @@ pub(crate) enum ErrorCode {
 impl ErrorCode {
     /// Every code, in the order of `ERROR_CODES` in `ipc.ts`.
     #[cfg(test)]
-    const ALL: [ErrorCode; 14] = [
+    const ALL: [ErrorCode; 16] = [
         ErrorCode::Offline,
         ErrorCode::SignedOut,
         ErrorCode::NotFound,
@@ -62,6 +66,8 @@ impl ErrorCode {
         ErrorCode::TooLarge,
         ErrorCode::ReplyClosed,
         ErrorCode::DiskFull,
+        ErrorCode::BadSignature,
+        ErrorCode::NotInstallable,
         ErrorCode::Internal,
     ];
 }

@@ -6,7 +6,9 @@
 //! and errors to `{code, message}` ([`error`]). Around that: which core to use and the
 //! embedded demo core ([`backend`]), the background sync and its events and notifications
 //! ([`background`]), HTML sanitizing ([`html`]), the check of addresses opened in the browser
-//! ([`links`]), saving through the save dialog ([`save`]), the export folders picked ([`export`]) and the settings file ([`settings`]).
+//! ([`links`]), saving through the save dialog ([`save`]), the export folders picked
+//! ([`export`]), the settings file ([`settings`]) and where to look for signed updates
+//! ([`update`]).
 //!
 //! **Invariant:** the window can do nothing but call these commands and hear their events
 //! (`capabilities/main.json`); it never reaches the network or the file system itself (the
@@ -31,6 +33,7 @@ mod save;
 mod settings;
 mod state;
 mod tray;
+mod update;
 
 use anyhow::Context;
 use clap::Parser;
@@ -90,6 +93,8 @@ fn main() -> anyhow::Result<()> {
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_opener::init())
+        // Checks and installs signed updates for `commands::update`; the window cannot call it.
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .manage(file_mode)
         .setup(move |app| {
             setup(app, &args)?;
@@ -141,6 +146,9 @@ fn main() -> anyhow::Result<()> {
             commands::export::pick_export_folder,
             commands::export::start_export,
             commands::export::cancel_export,
+            commands::update::check_for_update,
+            commands::update::install_update,
+            commands::update::restart_after_update,
         ])
         .run(tauri::generate_context!())
         .context("the app stopped with an error")
@@ -189,6 +197,15 @@ fn setup(app: &mut tauri::App, args: &Args) -> anyhow::Result<()> {
         .clone()
         .or_else(|| settings.settings.server.clone());
     let language = settings.settings.language;
+    let update_env = std::env::var(update::URL_ENV).ok();
+    update::manage(
+        app,
+        update::endpoint(
+            args.update_url.as_ref(),
+            update_env.as_deref(),
+            settings.settings.update_url.as_ref(),
+        ),
+    );
     let (ready, backend) = watch::channel(None);
     let shared = Shared::new(backend, settings);
     if let Some(id) = args.link().and_then(deep_link::contact_point_id) {

@@ -1,5 +1,5 @@
-//! The app's settings file (`settings.json` in the app's config folder): which core to use
-//! and the UI's language. No secrets live here (tokens are in the OS secret store).
+//! The app's settings file (`settings.json` in the app's config folder): which core to use,
+//! the UI's language and where to look for updates. No secrets live here (tokens are in the OS secret store).
 //!
 //! A missing or unreadable file means the defaults: the embedded demo core and Danish. The
 //! file is written whole to a temporary name and then renamed, so a crash never leaves half a
@@ -29,6 +29,9 @@ pub(crate) struct Settings {
     pub(crate) server: Option<Url>,
     #[serde(default)]
     pub(crate) language: Language,
+    /// Where to look for updates (a signed `latest.json`); `None`: never look.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) update_url: Option<Url>,
 }
 
 /// The settings file and what it holds.
@@ -79,6 +82,7 @@ mod tests {
         assert_eq!(file.settings, Settings::default());
         file.settings.language = Language::En;
         file.settings.server = Some(Url::parse("https://post.example/").unwrap());
+        file.settings.update_url = Some(Url::parse("https://post.example/latest.json").unwrap());
         file.save().unwrap();
         let again = SettingsFile::load(dir.path());
         assert_eq!(again.settings, file.settings);

@@ -9,6 +9,7 @@ use tauri_plugin_autostart::ManagerExt;
 use crate::error::{CmdResult, CommandError};
 use crate::settings::Language;
 use crate::state::Shared;
+use crate::update::Updates;
 
 use super::session::Session;
 
@@ -30,10 +31,16 @@ pub(crate) struct AppInfo {
         ts(type = "\"unencrypted\" | \"damaged\" | \"keyLost\" | null")
     )]
     cache_rebuilt: Option<brevdue_client::cache::Rebuilt>,
+    /// Whether an update address is configured (the window then checks at start and offers
+    /// "Søg efter opdateringer").
+    updates: bool,
 }
 
 #[tauri::command]
-pub(crate) async fn app_info(state: State<'_, Shared>) -> CmdResult<AppInfo> {
+pub(crate) async fn app_info(
+    state: State<'_, Shared>,
+    updates: State<'_, Updates>,
+) -> CmdResult<AppInfo> {
     let backend = state.backend().await?;
     let language = state.settings().settings.language;
     let session = backend
@@ -48,6 +55,7 @@ pub(crate) async fn app_info(state: State<'_, Shared>) -> CmdResult<AppInfo> {
         session,
         language,
         cache_rebuilt: backend.client.take_cache_rebuilt(),
+        updates: updates.endpoint.is_some(),
     })
 }
 

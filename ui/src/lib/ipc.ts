@@ -58,6 +58,9 @@
  * | `cancel_export` | – | – (the export stops; what it wrote stays whole, and exporting again completes it) |
  * | `start_at_login` | – | `boolean`: whether the app starts when the user logs in (off until turned on) |
  * | `set_start_at_login` | `{ enabled }` | – |
+ * | `check_for_update` | – | {@link UpdateInfo} or null: asks the update address (only when `AppInfo.updates`; else `invalid_input`) |
+ * | `install_update` | – | –: downloads the build found, checks its signature (`bad_signature` when it does not verify: nothing is installed) and installs it; `not_installable` for a copy not installed from a package |
+ * | `restart_after_update` | – | –: restarts into the version just installed |
  *
  * ## File mode
  * Started with a MeMo file (`brevdue-desktop FILE`, or opened from the file manager), the app
@@ -113,6 +116,7 @@ import type {
   Session,
   SortOrder,
   SyncProgress,
+  UpdateInfo,
 } from './types';
 import type { ErrorCode as RustErrorCode } from './generated/app/ErrorCode';
 
@@ -191,6 +195,9 @@ export interface Commands {
     result: ExportResult;
   };
   cancel_export: { args: undefined; result: null };
+  check_for_update: { args: undefined; result: UpdateInfo | null };
+  install_update: { args: undefined; result: null };
+  restart_after_update: { args: undefined; result: null };
 }
 
 /** Payload of `open-compose`: write to this contact point. */
@@ -238,6 +245,10 @@ export const ERROR_CODES = [
   'reply_closed',
   /** The disk is full: nothing was stored; it is tried again once there is room. */
   'disk_full',
+  /** An update's signature does not verify against the app's key; nothing was installed. */
+  'bad_signature',
+  /** This copy of the app was not installed from a package and cannot update itself. */
+  'not_installable',
   /** Anything else. */
   'internal',
 ] as const;

@@ -95,6 +95,7 @@ export type { SavedFile } from './generated/app/SavedFile';
 export type { Session } from './generated/app/Session';
 export type { SortOrder } from './generated/app/SortOrder';
 export type { SyncProgress } from './generated/app/SyncProgress';
+export type { UpdateInfo } from './generated/app/UpdateInfo';
 
 /**
  * How an export lays the letters out: a Maildir or an mbox per mailbox, or a folder per letter.

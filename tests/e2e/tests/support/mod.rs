@@ -166,6 +166,17 @@ pub(crate) struct Driver {
 
 impl Driver {
     pub(crate) fn start(tools: &Tools, display: &Display, home: &Path) -> Result<Driver> {
+        Driver::start_with_env(tools, display, home, &[])
+    }
+
+    /// As [`Driver::start`], with more environment variables for tauri-driver and so for the
+    /// app it launches.
+    pub(crate) fn start_with_env(
+        tools: &Tools,
+        display: &Display,
+        home: &Path,
+        env: &[(&str, &std::ffi::OsStr)],
+    ) -> Result<Driver> {
         let port = free_port()?;
         let native_port = free_port()?;
         let runtime = home.join("run");
@@ -190,9 +201,11 @@ printf %s "$DBUS_SESSION_BUS_ADDRESS" > "$HOME/dbus-address"
 exec "$@""#;
         let log_path = home.join("tauri-driver.log");
         let log = std::fs::File::create(&log_path)?;
+        let mut command = Command::new("dbus-run-session");
+        command.envs(env.iter().copied());
         let process = Process::spawn(
             "tauri-driver",
-            Command::new("dbus-run-session")
+            command
                 .args(["--", "sh", "-c", script, "sh"])
                 .arg(&tools.tauri_driver)
                 .args(["--port", &port.to_string()])

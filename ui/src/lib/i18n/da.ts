@@ -348,6 +348,17 @@ export const da = {
   'status.cacheKeyLost':
     'Den lokale kopi af din post kunne ikke låses op og er hentet igen.',
 
+  'update.available': 'Der er en ny version af Brevdue: {version}',
+  'update.current': 'Du har version {version}.',
+  'update.notes': 'Nyt i denne version',
+  'update.install': 'Installér',
+  'update.later': 'Ikke nu',
+  'update.installing': 'Henter og installerer …',
+  'update.installed': 'Brevdue {version} er installeret. Genstart Brevdue for at tage den i brug.',
+  'update.restart': 'Genstart nu',
+  'update.check': 'Søg efter opdateringer',
+  'update.none': 'Du har den nyeste version af Brevdue ({version}).',
+
   'error.title': 'Noget gik galt',
   'error.offline':
     'Du er ikke på nettet. Det, du gjorde, er gemt og bliver sendt, når du er på nettet igen.',
@@ -363,6 +374,8 @@ export const da = {
   'error.too_large': 'Beskeden er for stor, eller den har for mange filer. Fjern en fil, og prøv igen.',
   'error.reply_closed': 'Du kan ikke længere svare på dette brev. Skriv en ny besked i stedet.',
   'error.disk_full': 'Der er ikke mere plads på disken. Frigør plads, så henter Brevdue din post igen.',
+  'error.bad_signature': 'Opdateringen er ikke underskrevet af Brevdue og blev ikke installeret. Intet er ændret.',
+  'error.not_installable': 'Denne kopi af Brevdue er ikke installeret fra en pakke og kan ikke opdatere sig selv. Hent den nye version som pakke.',
   'error.internal': 'Der skete en fejl i Brevdue. Prøv igen. Sker det igen, så genstart Brevdue.',
   'error.retry': 'Prøv igen',
 

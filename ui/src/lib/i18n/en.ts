@@ -347,6 +347,17 @@ export const en: Translation = {
   'status.cacheKeyLost':
     'The local copy of your post could not be unlocked and has been fetched again.',
 
+  'update.available': 'A new version of Brevdue is available: {version}',
+  'update.current': 'You have version {version}.',
+  'update.notes': 'New in this version',
+  'update.install': 'Install',
+  'update.later': 'Not now',
+  'update.installing': 'Downloading and installing …',
+  'update.installed': 'Brevdue {version} is installed. Restart Brevdue to start using it.',
+  'update.restart': 'Restart now',
+  'update.check': 'Check for updates',
+  'update.none': 'You have the latest version of Brevdue ({version}).',
+
   'error.title': 'Something went wrong',
   'error.offline': 'You are offline. What you did has been saved and will be sent when you are online again.',
   'error.signed_out': 'You have been signed out. Sign in again to continue.',
@@ -361,6 +372,8 @@ export const en: Translation = {
   'error.too_large': 'The message is too big, or has too many files. Remove a file and try again.',
   'error.reply_closed': 'You can no longer reply to this letter. Write a new message instead.',
   'error.disk_full': 'The disk is full. Free some space, and Brevdue fetches your post again.',
+  'error.bad_signature': 'The update is not signed by Brevdue and was not installed. Nothing has changed.',
+  'error.not_installable': 'This copy of Brevdue was not installed from a package and cannot update itself. Get the new version as a package.',
   'error.internal': 'Something went wrong in Brevdue. Try again. If it happens again, restart Brevdue.',
   'error.retry': 'Try again',
 

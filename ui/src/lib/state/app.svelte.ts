@@ -17,6 +17,7 @@ import type {
   Session,
   SortOrder,
   SyncProgress,
+  UpdateInfo,
 } from '../types';
 
 export type View = 'folder' | 'agenda' | 'compose' | 'access-log';
@@ -26,6 +27,9 @@ export interface Notice {
   kind: 'success' | 'info' | 'error';
   text: string;
 }
+
+/** Where an update stands: found, being installed, installed (restart to use it). */
+export type UpdateStep = 'found' | 'installing' | 'installed';
 
 export interface OpenMessage {
   mailboxId: string;
@@ -75,6 +79,9 @@ class AppState {
   connectivity = $state<Connectivity>({ online: true, signedIn: true });
   sync = $state<SyncProgress | null>(null);
   notices = $state<Notice[]>([]);
+  /** A newer signed build found at the update address, until the user puts it off. */
+  update = $state<UpdateInfo | null>(null);
+  updateStep = $state<UpdateStep>('found');
   /** The current time, ticking once a minute, so that "om 3 dage" stays true. */
   now = $state(new Date());
 
@@ -118,6 +125,8 @@ class AppState {
       this.fatal = toAppError(e);
       return;
     }
+    // Only when an update address is configured: otherwise the app asks nobody anything.
+    if (this.info.updates) void this.checkForUpdate(false);
     if (this.session) {
       try {
         await this.loadMailboxes();
@@ -303,6 +312,46 @@ class AppState {
     this.folders = this.folders.map((f) =>
       f.id === folderId ? { ...f, unread: Math.max(0, f.unread + delta) } : f,
     );
+  }
+
+  /**
+   * Asks the update address for a newer build. At start (`manual` false) a failure is only
+   * logged: an unreachable update address is no reason to disturb anyone. Asked for, the
+   * answer (or the failure) is shown.
+   */
+  async checkForUpdate(manual: boolean): Promise<void> {
+    try {
+      const found = await call('check_for_update');
+      if (found) {
+        this.update = found;
+        this.updateStep = 'found';
+      } else if (manual) {
+        this.notify('info', t('update.none', { version: this.info?.version ?? '' }));
+      }
+    } catch (e) {
+      if (manual) this.fail(e);
+      else console.warn('the update check failed', toAppError(e).message);
+    }
+  }
+
+  /** Installs the update found, on the user's word; the signature is checked in Rust. */
+  async installUpdate(): Promise<void> {
+    this.updateStep = 'installing';
+    try {
+      await call('install_update');
+      this.updateStep = 'installed';
+    } catch (e) {
+      this.updateStep = 'found';
+      this.fail(e);
+    }
+  }
+
+  async restartAfterUpdate(): Promise<void> {
+    try {
+      await call('restart_after_update');
+    } catch (e) {
+      this.fail(e);
+    }
   }
 
   notify(kind: Notice['kind'], text: string): void {

@@ -11,4 +11,9 @@ export type AppInfo = { version: string, demo: boolean, serverUrl: string, sessi
  * shows a notice for a damaged cache or a lost key).
  * (The client crate has no ts-rs derive; its serde names are spelled out here.)
  */
-cacheRebuilt: "unencrypted" | "damaged" | "keyLost" | null, };
+cacheRebuilt: "unencrypted" | "damaged" | "keyLost" | null, 
+/**
+ * Whether an update address is configured (the window then checks at start and offers
+ * "Søg efter opdateringer").
+ */
+updates: boolean, };

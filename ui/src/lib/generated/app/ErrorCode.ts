@@ -4,4 +4,4 @@
  * Why a command failed, as the UI tells it to the user. It mirrors the UI's list whole, so
  * some codes (`bad_content`, `no_backend`) are not produced by the shell today.
  */
-export type ErrorCode = "offline" | "signed_out" | "not_found" | "forbidden" | "conflict" | "invalid_input" | "bad_content" | "server" | "io" | "no_backend" | "too_large" | "reply_closed" | "disk_full" | "internal";
+export type ErrorCode = "offline" | "signed_out" | "not_found" | "forbidden" | "conflict" | "invalid_input" | "bad_content" | "server" | "io" | "no_backend" | "too_large" | "reply_closed" | "disk_full" | "bad_signature" | "not_installable" | "internal";

@@ -11,7 +11,8 @@
 //!    has been shown and the app has been left alone for 15 seconds; measured after each of
 //!    the last three starts, and the median of each printed. USS (private memory) and RSS are
 //!    printed beside it: PSS shares a library's pages among all processes mapping it, so it
-//!    moves a little with what else runs on the machine; USS does not.
+//!    falls by tens of MB while another WebKitGTK app runs on the machine (the bench says
+//!    when one does), and USS with it.
 //!
 //! 3. **A letter with a 10 MB PDF: first page visible**: a letter whose PDF is a 10 MB scan
 //!    (one page, an uncompressed 1,800 × 1,900 image) is sent to the signed-in citizen through
@@ -96,6 +97,13 @@ async fn main() -> Result<()> {
                     mb(p.pss),
                     mb(p.uss),
                     mb(p.rss)
+                );
+            }
+            let others = other_web_processes(pid);
+            if others > 0 {
+                println!(
+                    "  note: {others} other WebKit web processes run on this machine; they \
+                     share libraries' pages with this tree, which lowers its PSS and USS"
                 );
             }
             let total: u64 = sample.iter().map(|p| p.pss).sum();
@@ -444,6 +452,24 @@ fn tree_memory(root: u32) -> Vec<ProcessMemory> {
             }
         })
         .collect()
+}
+
+/// How many WebKit web processes run outside the tree of `root`. A library's pages mapped by
+/// them too count only in part to this tree's PSS (and not at all to its USS), so the same app
+/// measures tens of MB less while, say, another WebKitGTK app runs.
+fn other_web_processes(root: u32) -> usize {
+    let tree = process_tree(root);
+    std::fs::read_dir("/proc")
+        .map(|dir| {
+            dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+                .filter(|pid| !tree.contains(pid))
+                .filter(|pid| {
+                    std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                        .is_ok_and(|c| c.trim() == "WebKitWebProces")
+                })
+                .count()
+        })
+        .unwrap_or(0)
 }
 
 /// Prints the median PSS and USS of each process (by name) and of the tree over the samples.

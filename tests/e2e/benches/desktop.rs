@@ -6,9 +6,13 @@
 //!    figure is an upper bound). The cache is made by signing in once through the app, then
 //!    adding 10,000 copies of real demo letters (their details included) to the account's
 //!    cache with `brevdue-client`'s own cache API. Several starts; each figure is printed.
-//! 2. **Idle memory of the app's process tree**: PSS and RSS summed over `brevdue-desktop`
-//!    and every process under it (WebKit's web and network processes), after the inbox has
-//!    been shown and the app has been left alone for 15 seconds.
+//! 2. **Idle memory of the app's process tree**: the PSS of `brevdue-desktop` and of every
+//!    process under it (WebKit's web and network processes), and their sum, after the inbox
+//!    has been shown and the app has been left alone for 15 seconds; measured after each of
+//!    the last three starts, and the median of each printed. USS (private memory) and RSS are
+//!    printed beside it: PSS shares a library's pages among all processes mapping it, so it
+//!    falls by tens of MB while another WebKitGTK app runs on the machine (the bench says
+//!    when one does), and USS with it.
 //!
 //! 3. **A letter with a 10 MB PDF: first page visible**: a letter whose PDF is a 10 MB scan
 //!    (one page, an uncompressed 1,800 × 1,900 image) is sent to the signed-in citizen through
@@ -38,6 +42,10 @@ use support::{
 const LETTERS: usize = 10_000;
 /// How many starts are timed.
 const STARTS: usize = 5;
+/// After how many of the last starts the idle memory is measured.
+const IDLE_SAMPLES: usize = 3;
+/// How long the app is left alone after its inbox showed before its memory is measured.
+const IDLE: Duration = Duration::from_secs(15);
 
 #[tokio::main]
 async fn main() -> Result<()> {
@@ -69,6 +77,7 @@ async fn main() -> Result<()> {
 
     let ticks = clock_ticks()?;
     let mut times = Vec::new();
+    let mut idle = Vec::new();
     for run in 1..=STARTS {
         let c = driver.launch(&app, &args).await?;
         let (pid, started) = app_process(&driver, ticks).await?;
@@ -79,19 +88,37 @@ async fn main() -> Result<()> {
             .unwrap_or(0.0);
         println!("start {run}: interactive inbox after {ms:.0} ms (pid {pid})");
         times.push(ms);
-        if run == STARTS {
-            tokio::time::sleep(Duration::from_secs(15)).await;
-            let (pss, rss, processes) = tree_memory(pid);
+        if run > STARTS - IDLE_SAMPLES {
+            tokio::time::sleep(IDLE).await;
+            let sample = tree_memory(pid);
+            for p in &sample {
+                println!(
+                    "  {:>16}: PSS {:.1} MB, USS {:.1} MB, RSS {:.1} MB",
+                    p.name,
+                    mb(p.pss),
+                    mb(p.uss),
+                    mb(p.rss)
+                );
+            }
+            let others = other_web_processes(pid);
+            if others > 0 {
+                println!(
+                    "  note: {others} other WebKit web processes run on this machine; they \
+                     share libraries' pages with this tree, which lowers its PSS and USS"
+                );
+            }
+            let total: u64 = sample.iter().map(|p| p.pss).sum();
             println!(
-                "idle memory of the app's process tree ({processes} processes): \
-                 PSS {:.1} MB, RSS {:.1} MB",
-                pss as f64 / 1024.0,
-                rss as f64 / 1024.0
+                "idle memory of the app's process tree ({} processes): PSS {:.1} MB",
+                sample.len(),
+                mb(total)
             );
+            idle.push(sample);
         }
         c.close().await?;
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
+    print_idle_medians(&idle);
     times.sort_by(f64::total_cmp);
     println!(
         "start to interactive inbox with {cached} cached letters: median {:.0} ms, best {:.0} ms, \
@@ -411,33 +438,95 @@ async fn wait_for_rows(c: &fantoccini::Client) -> Result<SystemTime> {
     }
 }
 
-/// PSS and RSS in kB summed over `root` and its descendants, and how many processes.
-fn tree_memory(root: u32) -> (u64, u64, usize) {
-    let pids = process_tree(root);
-    let mut pss = 0;
-    let mut rss = 0;
-    for pid in &pids {
-        let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
-        let rollup =
-            std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
-        for line in rollup.lines() {
-            let kb = |l: &str| {
-                l.split_whitespace()
-                    .nth(1)
-                    .and_then(|v| v.parse::<u64>().ok())
-                    .unwrap_or(0)
+/// The memory of one process, in kB.
+#[derive(Debug, Clone)]
+struct ProcessMemory {
+    name: String,
+    pss: u64,
+    uss: u64,
+    rss: u64,
+}
+
+fn mb(kb: u64) -> f64 {
+    kb as f64 / 1024.0
+}
+
+/// The memory of `root` and each of its descendants, from `/proc/<pid>/smaps_rollup`.
+fn tree_memory(root: u32) -> Vec<ProcessMemory> {
+    process_tree(root)
+        .into_iter()
+        .map(|pid| {
+            let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+            let rollup =
+                std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
+            let field = |key: &str| -> u64 {
+                rollup
+                    .lines()
+                    .filter_map(|l| l.strip_prefix(key))
+                    .filter_map(|v| v.split_whitespace().next()?.parse::<u64>().ok())
+                    .sum()
             };
-            if line.starts_with("Pss:") {
-                pss += kb(line);
-                println!(
-                    "  {:>16}: PSS {:.1} MB",
-                    name.trim(),
-                    kb(line) as f64 / 1024.0
-                );
-            } else if line.starts_with("Rss:") {
-                rss += kb(line);
+            ProcessMemory {
+                name: name.trim().to_owned(),
+                pss: field("Pss:"),
+                uss: field("Private_Clean:") + field("Private_Dirty:"),
+                rss: field("Rss:"),
             }
-        }
+        })
+        .collect()
+}
+
+/// How many WebKit web processes run outside the tree of `root`. A library's pages mapped by
+/// them too count only in part to this tree's PSS (and not at all to its USS), so the same app
+/// measures tens of MB less while, say, another WebKitGTK app runs.
+fn other_web_processes(root: u32) -> usize {
+    let tree = process_tree(root);
+    std::fs::read_dir("/proc")
+        .map(|dir| {
+            dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+                .filter(|pid| !tree.contains(pid))
+                .filter(|pid| {
+                    std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                        .is_ok_and(|c| c.trim() == "WebKitWebProces")
+                })
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+/// Prints the median PSS and USS of each process (by name) and of the tree over the samples.
+fn print_idle_medians(samples: &[Vec<ProcessMemory>]) {
+    fn median(mut v: Vec<u64>) -> u64 {
+        v.sort_unstable();
+        v.get(v.len() / 2).copied().unwrap_or(0)
     }
-    (pss, rss, pids.len())
+    let mut names: Vec<&str> = samples.iter().flatten().map(|p| p.name.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    println!("idle memory, median of {} samples:", samples.len());
+    for name in names {
+        let of = |f: fn(&ProcessMemory) -> u64| {
+            median(
+                samples
+                    .iter()
+                    .map(|s| s.iter().filter(|p| p.name == name).map(f).sum())
+                    .collect(),
+            )
+        };
+        println!(
+            "  {name:>16}: PSS {:.1} MB, USS {:.1} MB",
+            mb(of(|p| p.pss)),
+            mb(of(|p| p.uss))
+        );
+    }
+    let total = median(
+        samples
+            .iter()
+            .map(|s| s.iter().map(|p| p.pss).sum())
+            .collect(),
+    );
+    println!(
+        "idle memory of the app's process tree: median PSS {:.1} MB",
+        mb(total)
+    );
 }

@@ -414,20 +414,24 @@ pub(crate) async fn window_named(tools: &Tools, display: &Display, name: &str) -
     }
 }
 
-/// The process ids of `root` and all its descendants.
+/// The process ids of `root` and all its descendants. A child belongs to the thread that
+/// started it, so every thread's `children` is read, not only the main thread's.
 pub(crate) fn process_tree(root: u32) -> Vec<u32> {
     let mut tree = vec![root];
     let mut i = 0;
     while i < tree.len() {
         let parent = tree[i];
-        if let Ok(children) =
-            std::fs::read_to_string(format!("/proc/{parent}/task/{parent}/children"))
-        {
-            tree.extend(
-                children
-                    .split_whitespace()
-                    .filter_map(|p| p.parse::<u32>().ok()),
-            );
+        let threads = std::fs::read_dir(format!("/proc/{parent}/task"))
+            .map(|dir| dir.filter_map(|t| t.ok()).collect::<Vec<_>>())
+            .unwrap_or_default();
+        for thread in threads {
+            if let Ok(children) = std::fs::read_to_string(thread.path().join("children")) {
+                tree.extend(
+                    children
+                        .split_whitespace()
+                        .filter_map(|p| p.parse::<u32>().ok()),
+                );
+            }
         }
         i += 1;
     }

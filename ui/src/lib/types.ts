@@ -528,6 +528,8 @@ export interface ContactPointInfo {
   id: string;
   authorityId: string;
   authorityName: string;
+  /** The authority's CVR number: a message to the contact point is addressed to it. */
+  authorityCvr: string;
   authorityType: AuthorityType;
   name: string;
   description: string;
@@ -566,7 +568,8 @@ export interface Attachment {
 
 /** Who a message goes to: a contact point (writing, replying), a person or a company (forwarding). */
 export type Addressee =
-  | { kind: 'contactPoint'; id: string; label: string }
+  /** `authorityCvr`: the contact point's authority, so that a message can wait in the outbox offline. */
+  | { kind: 'contactPoint'; id: string; label: string; authorityCvr?: string }
   | { kind: 'cpr'; id: string }
   | { kind: 'cvr'; id: string };
 

@@ -53,6 +53,9 @@ pub enum ErrorCode {
     TooManyAttachments,
     /// The files are larger in all than the contact point accepts.
     AttachmentsTooLarge,
+    /// The contact point is not meant for the writer (e.g. one for companies, written to from a
+    /// citizen's mailbox): its audiences do not include the writer's.
+    WrongAudience,
 }
 
 /// A place in a MeMo document: 1-based line and column.

@@ -247,10 +247,18 @@ impl Api {
     }
 
     /// `GET /apis/v1/contact-groups?authorityId=`.
-    pub async fn contact_groups(&self, authority_id: Option<&str>) -> Result<ContactGroupList> {
+    pub async fn contact_groups(
+        &self,
+        authority_id: Option<&str>,
+        authority_type: Option<AuthorityType>,
+    ) -> Result<ContactGroupList> {
         let mut url = self.url(&["contact-groups"])?;
         if let Some(a) = authority_id {
             url.query_pairs_mut().append_pair("authorityId", a);
+        }
+        if let Some(t) = authority_type {
+            url.query_pairs_mut()
+                .append_pair("authorityType", t.as_str());
         }
         self.get_json(url, "listing contact groups").await
     }

@@ -19,6 +19,10 @@
 //!      (CVR) or a contact point;
 //!    - anything else: a visible contact point (422 `UNKNOWN_RECIPIENT` otherwise).
 //!
+//!    A contact point named by a new message or a forward must be meant for the writer: its
+//!    audiences include citizens for a person's own mailbox, companies for a company's
+//!    (422 `WRONG_AUDIENCE`, saying what to do).
+//!
 //!    A contact point routes as a sender system's memo does (`routing::contact_point_destination`).
 //! 6. The contact point's limits: its number of attachments (422 `TOO_MANY_ATTACHMENTS`) and
 //!    its size for all files together (413 `ATTACHMENTS_TOO_LARGE`).
@@ -30,7 +34,7 @@ use axum::Json;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use brevdue_api::contacts::ABSOLUTE_MAX_MESSAGE_BYTES;
+use brevdue_api::contacts::{ABSOLUTE_MAX_MESSAGE_BYTES, Audience};
 use brevdue_api::{ErrorBody, ErrorCode, MessageSent};
 use brevdue_memo::{DocumentKind, Message};
 use futures_util::TryStreamExt;
@@ -284,6 +288,7 @@ async fn recipient(
             .await?
             .filter(|p| p.visible)
             .ok_or_else(|| unknown_recipient("no visible contact point has this id"))?;
+        check_audience(&found, writer_audience(grant))?;
         let destination =
             routing::contact_point_destination(&state.db, &id, Some(m.recipient.id.trim())).await?;
         return Ok((destination, Some(found)));
@@ -303,6 +308,55 @@ async fn recipient(
         ));
     }
     Ok((routing::destination(&state.db, m).await?, None))
+}
+
+/// Who is writing, as contact points name their audiences: a company's mailbox writes as a
+/// company, a person's own as a citizen.
+fn writer_audience(grant: &Grant) -> Audience {
+    if grant.mailbox.cvr.is_some() {
+        Audience::Company
+    } else {
+        Audience::Citizen
+    }
+}
+
+/// A contact point takes messages only from the audiences it names (422 `WRONG_AUDIENCE`, with
+/// what to do). A reply is not checked: it goes where the authority's letter came from.
+fn check_audience(point: &ContactPoint, writer: Audience) -> ApiResult<()> {
+    if point.audiences.contains(&writer) {
+        return Ok(());
+    }
+    let writer_name = match writer {
+        Audience::Citizen => "citizens",
+        Audience::Company => "companies",
+        Audience::Authority => "authorities",
+    };
+    Err(ApiError::unprocessable(
+        ErrorCode::WrongAudience,
+        format!(
+            "the contact point {:?} does not take messages from {writer_name} (it is for {}); \
+             choose one of the authority's contact points for {writer_name}",
+            point.id,
+            audience_names(&point.audiences),
+        ),
+    ))
+}
+
+/// The audiences in words, e.g. `companies and authorities`.
+fn audience_names(audiences: &[Audience]) -> String {
+    let names: Vec<&str> = audiences
+        .iter()
+        .map(|a| match a {
+            Audience::Citizen => "citizens",
+            Audience::Company => "companies",
+            Audience::Authority => "authorities",
+        })
+        .collect();
+    match names.as_slice() {
+        [] => "nobody".into(),
+        [one] => (*one).into(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 /// The contact point's limits on attachments.

@@ -5,7 +5,8 @@
 //! - the example file: import, paths, re-import unchanged, dry run;
 //! - search: each rule of `domain.md` ("PAS"/"pas", narrowing, name without search word,
 //!   hidden never found, audience, æøå, authority type), ordering and paging, bad parameters;
-//! - groups: tree with paths, a contact point in several groups, group members;
+//! - groups: tree with paths, narrowed by the kind of authority, a contact point in several
+//!   groups, group members;
 //! - get by id and the recipient system mapping;
 //! - import errors: every kind with its row number, nothing written; re-import updating only
 //!   what changed; the 2000-row limit; ids of another authority; who may import.
@@ -16,7 +17,7 @@
 use axum::extract::Request;
 use axum::middleware::Next;
 use brevdue_api::contacts::{
-    Audience, ContactGroupList, ContactPoint, ContactPointPage, ContactsErrorBody,
+    Audience, AuthorityType, ContactGroupList, ContactPoint, ContactPointPage, ContactsErrorBody,
     ImportProblemCode as Code, ImportRejected, ImportReport, Visibility,
 };
 use brevdue_core::contacts::{CallerAuthority, ContactPoints, SearchQuery, router};
@@ -616,6 +617,61 @@ async fn groups_form_a_tree_with_paths() {
         .await
         .unwrap();
     assert_eq!(all.items.len(), 6);
+}
+
+/// Browsing is narrowed by the kind of authority chosen first, as search is: a region's groups
+/// only for REGION, the municipality's only for MUNICIPALITY, none for a kind with no groups;
+/// an unknown kind is a 400 that says which are known.
+#[tokio::test]
+async fn groups_are_narrowed_by_the_kind_of_authority() {
+    let core = Core::with_example().await;
+    core.import_ok("sydregion", &csv(&[&group("syd-top", "", "Sygehuse")]))
+        .await;
+    let authorities = |kind: &'static str| {
+        let core = &core;
+        async move {
+            let list: ContactGroupList = core
+                .get(&format!("/apis/v1/contact-groups?authorityType={kind}"))
+                .await
+                .json()
+                .await
+                .unwrap();
+            let mut found: Vec<String> = list.items.into_iter().map(|g| g.authority_id).collect();
+            let count = found.len();
+            found.dedup();
+            (found, count)
+        }
+    };
+    assert_eq!(authorities("REGION").await, (vec!["sydregion".into()], 1));
+    assert_eq!(
+        authorities("MUNICIPALITY").await,
+        (vec!["nordby".into()], 5)
+    );
+    assert_eq!(authorities("STATE").await, (vec![], 0));
+    // With an authority as well: both narrow.
+    let none: ContactGroupList = core
+        .get("/apis/v1/contact-groups?authorityId=nordby&authorityType=REGION")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(none.items.is_empty());
+
+    let response = core
+        .get("/apis/v1/contact-groups?authorityType=KOMMUNE")
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let body: ContactsErrorBody = response.json().await.unwrap();
+    assert_eq!(body.code, "BAD_REQUEST");
+    assert!(body.message.contains("MUNICIPALITY"), "{}", body.message);
+    // The Rust API narrows the same way.
+    let contacts = ContactPoints::new(core.db.clone());
+    let regions = contacts
+        .groups(None, Some(AuthorityType::Region))
+        .await
+        .unwrap();
+    assert_eq!(regions.items.len(), 1);
+    assert_eq!(regions.items[0].path, "Sygehuse");
 }
 
 #[tokio::test]

@@ -57,9 +57,22 @@ pub(crate) enum DraftKind {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, export_to = "app/"))]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub(crate) enum Addressee {
-    ContactPoint { id: String, label: String },
-    Cpr { id: String },
-    Cvr { id: String },
+    /// `authorityCvr`: the contact point's authority, as the UI read it with the contact point;
+    /// with it a message can be queued while the core cannot be reached (empty: looked up
+    /// when sent, which needs the core).
+    ContactPoint {
+        id: String,
+        label: String,
+        #[serde(default, rename = "authorityCvr")]
+        #[cfg_attr(feature = "ts", ts(as = "Option<String>", optional))]
+        authority_cvr: String,
+    },
+    Cpr {
+        id: String,
+    },
+    Cvr {
+        id: String,
+    },
 }
 
 /// `ExtraFieldValue` of `types.ts`.
@@ -182,9 +195,16 @@ fn check_draft(d: &UiDraft) -> CmdResult<()> {
         check_handle(&a.handle)?;
     }
     match &d.recipient {
-        Some(Addressee::ContactPoint { id, label }) => {
+        Some(Addressee::ContactPoint {
+            id,
+            label,
+            authority_cvr,
+        }) => {
             check_id("contact point", id)?;
             check_text("recipient", label, 400)?;
+            if !authority_cvr.is_empty() && !digits(authority_cvr, 8) {
+                return Err(CommandError::invalid("a CVR number has 8 digits"));
+            }
         }
         Some(Addressee::Cpr { id }) if !digits(id, 10) => {
             return Err(CommandError::invalid("a CPR number has 10 digits"));
@@ -209,9 +229,13 @@ fn check_draft_id(id: &str) -> CmdResult<&str> {
 
 fn to_recipient(a: &Addressee) -> DraftRecipient {
     match a {
-        Addressee::ContactPoint { id, label } => DraftRecipient::ContactPoint {
+        Addressee::ContactPoint {
+            id,
+            label,
+            authority_cvr,
+        } => DraftRecipient::ContactPoint {
             id: id.clone(),
-            authority_cvr: String::new(),
+            authority_cvr: authority_cvr.clone(),
             label: label.clone(),
         },
         Addressee::Cpr { id } => DraftRecipient::Citizen { cpr: id.clone() },
@@ -221,9 +245,14 @@ fn to_recipient(a: &Addressee) -> DraftRecipient {
 
 fn from_recipient(r: &DraftRecipient) -> Addressee {
     match r {
-        DraftRecipient::ContactPoint { id, label, .. } => Addressee::ContactPoint {
+        DraftRecipient::ContactPoint {
+            id,
+            label,
+            authority_cvr,
+        } => Addressee::ContactPoint {
             id: id.clone(),
             label: label.clone(),
+            authority_cvr: authority_cvr.clone(),
         },
         DraftRecipient::Citizen { cpr } => Addressee::Cpr { id: cpr.clone() },
         DraftRecipient::Company { cvr } => Addressee::Cvr { id: cvr.clone() },
@@ -265,7 +294,24 @@ async fn to_client(client: &Client, registry: &Registry, ui: &UiDraft) -> CmdRes
     }
     // A reply goes where the original came from; the UI cannot redirect it.
     if draft.reply_data.is_none() {
-        draft.recipient = ui.recipient.as_ref().map(to_recipient);
+        let mut recipient = ui.recipient.as_ref().map(to_recipient);
+        // A draft saved before the UI knew the authority's CVR number keeps the one stored.
+        if let (
+            Some(DraftRecipient::ContactPoint {
+                id, authority_cvr, ..
+            }),
+            Some(DraftRecipient::ContactPoint {
+                id: stored_id,
+                authority_cvr: stored_cvr,
+                ..
+            }),
+        ) = (&mut recipient, &draft.recipient)
+            && authority_cvr.is_empty()
+            && id == stored_id
+        {
+            authority_cvr.clone_from(stored_cvr);
+        }
+        draft.recipient = recipient;
     }
     draft.subject = ui.subject.trim().to_owned();
     draft.body = ui.body.clone();
@@ -345,16 +391,17 @@ pub(crate) async fn search_contact_points(
         .await?)
 }
 
-/// The contact groups with their paths (of every authority: a group does not say its
-/// authority's type, so `authorityType` does not narrow them yet).
+/// The contact groups with their paths, of the authorities of the kind chosen (as search is).
 #[tauri::command]
 pub(crate) async fn contact_groups(
     authority_type: AuthorityType,
     state: State<'_, Shared>,
 ) -> CmdResult<Vec<ContactGroup>> {
-    let _ = authority_type;
     let client = &state.backend().await?.client;
-    Ok(client.contact_groups(None).await?.items)
+    Ok(client
+        .contact_groups(None, Some(authority_type))
+        .await?
+        .items)
 }
 
 /// The visible contact points of one group.
@@ -452,13 +499,16 @@ pub(crate) async fn drafts(
         .collect())
 }
 
-/// One draft, its files with new handles.
+/// One draft, its files with new handles, and the letter a reply or forward is about.
 #[tauri::command]
 pub(crate) async fn draft(id: String, state: State<'_, Shared>) -> CmdResult<UiDraft> {
     let id = check_draft_id(&id)?;
     let client = &state.backend().await?.client;
     let stored = client.draft(&DraftId(id.to_owned())).await?;
-    to_ui(&state.attachments, &stored, None)
+    // A reply or forward reopened (also after a restart) names its letter again, so compose
+    // shows what it answers.
+    let original = client.draft_original(&stored).await?.map(|m| m.item.id);
+    to_ui(&state.attachments, &stored, original)
 }
 
 /// Deletes a draft.
@@ -632,6 +682,7 @@ mod tests {
             recipient: Some(Addressee::ContactPoint {
                 id: "pas".into(),
                 label: "Fjordmark Kommune: Pas".into(),
+                authority_cvr: "29189846".into(),
             }),
             subject: "Nyt pas".into(),
             body: "Hej\nmed linjeskift\ttab".into(),
@@ -651,6 +702,7 @@ mod tests {
         assert_eq!(json["mailboxId"], "mb-1");
         assert_eq!(json["authorityType"], "MUNICIPALITY");
         assert_eq!(json["recipient"]["kind"], "contactPoint");
+        assert_eq!(json["recipient"]["authorityCvr"], "29189846");
         let back: UiDraft = serde_json::from_value(serde_json::json!({
             "id": null, "mailboxId": "m", "kind": "forward", "originalMessageId": "x",
             "authorityType": null, "recipient": {"kind": "cpr", "id": "0101901234"},
@@ -686,6 +738,16 @@ mod tests {
             (
                 "cpr",
                 Box::new(|d| d.recipient = Some(Addressee::Cpr { id: "12345".into() })),
+            ),
+            (
+                "authority cvr",
+                Box::new(|d| {
+                    d.recipient = Some(Addressee::ContactPoint {
+                        id: "pas".into(),
+                        label: "Pas".into(),
+                        authority_cvr: "2918984x".into(),
+                    })
+                }),
             ),
             (
                 "cvr",

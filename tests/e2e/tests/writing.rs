@@ -8,7 +8,10 @@
 //! 5. the municipality's recipient system (client credentials) pulls it from the core's memo
 //!    queue, with the contact point's KLE code added by the core.
 //!
-//! Screenshots in `target/e2e-screenshots/` (`c-*.png`).
+//! 6. offline: the core stopped, a message written and sent (it waits in the outbox, and the
+//!    app says so calmly), the core started again: the message is delivered exactly once.
+//!
+//! Screenshots in `target/e2e-screenshots/` (`c-*.png`, `o-*.png`).
 
 mod support;
 
@@ -36,24 +39,7 @@ async fn a_citizen_writes_to_the_municipality_in_the_real_app() -> Result<()> {
     config.test_provider = true;
     let core = brevdue_core::start(config).await?;
     brevdue_core::demo::seed(core.state(), chrono::Utc::now()).await?;
-    // The demo's systems have no secret; give the passport office's recipient system one, as
-    // an authority would when it sets its system up: register a system, take its secret.
-    let db = &core.state().db;
-    let secret = brevdue_core::auth::systems::register(
-        db,
-        "e2e-secret-donor",
-        brevdue_core::demo::world::KOMMUNE,
-        brevdue_core::auth::SystemRole::Recipient,
-        "e2e",
-    )
-    .await?;
-    sqlx::query(
-        "UPDATE systems SET secret_hash = (SELECT secret_hash FROM systems WHERE id = ?) WHERE id = ?",
-    )
-    .bind("e2e-secret-donor")
-    .bind(PAS_SYSTEM)
-    .execute(db)
-    .await?;
+    let secret = pas_system_secret(&core.state().db).await?;
 
     let attachment = work.path().join("politianmeldelse.txt");
     std::fs::write(
@@ -79,6 +65,27 @@ async fn a_citizen_writes_to_the_municipality_in_the_real_app() -> Result<()> {
     drop(driver);
     core.shutdown().await?;
     result
+}
+
+/// The demo's systems have no secret; give the passport office's recipient system one, as an
+/// authority would when it sets its system up: register a system, take its secret.
+async fn pas_system_secret(db: &sqlx::SqlitePool) -> Result<String> {
+    let secret = brevdue_core::auth::systems::register(
+        db,
+        "e2e-secret-donor",
+        brevdue_core::demo::world::KOMMUNE,
+        brevdue_core::auth::SystemRole::Recipient,
+        "e2e",
+    )
+    .await?;
+    sqlx::query(
+        "UPDATE systems SET secret_hash = (SELECT secret_hash FROM systems WHERE id = ?) WHERE id = ?",
+    )
+    .bind("e2e-secret-donor")
+    .bind(PAS_SYSTEM)
+    .execute(db)
+    .await?;
+    Ok(secret)
 }
 
 /// The names of the search results once the search for `query` has answered.
@@ -260,9 +267,9 @@ async fn write(
     Ok(())
 }
 
-/// The municipality's recipient system signs in with client credentials, finds the message in
-/// its queue and pulls the MeMo: the core added the contact point's KLE code.
-async fn pulled_with_kle(core: &str, secret: &str) -> Result<()> {
+/// The passport office's recipient system signs in with client credentials: an HTTP client
+/// and its access token.
+async fn recipient_token(core: &str, secret: &str) -> Result<(reqwest::Client, String)> {
     let http = reqwest::Client::new();
     let base = core.trim_end_matches('/');
     let token: serde_json::Value = http
@@ -281,6 +288,14 @@ async fn pulled_with_kle(core: &str, secret: &str) -> Result<()> {
         .as_str()
         .context("no access token")?
         .to_owned();
+    Ok((http, token))
+}
+
+/// The municipality's recipient system signs in with client credentials, finds the message in
+/// its queue and pulls the MeMo: the core added the contact point's KLE code.
+async fn pulled_with_kle(core: &str, secret: &str) -> Result<()> {
+    let (http, token) = recipient_token(core, secret).await?;
+    let base = core.trim_end_matches('/');
     let queue: serde_json::Value = http
         .get(format!("{base}/apis/v1/memos"))
         .bearer_auth(&token)
@@ -316,6 +331,356 @@ async fn pulled_with_kle(core: &str, secret: &str) -> Result<()> {
     ensure!(
         files.iter().any(|f| f == "politianmeldelse.txt"),
         "the attachment is not in the MeMo: {files:?}"
+    );
+    Ok(())
+}
+
+const OFFLINE_SUBJECT: &str = "Pas bestilt uden net";
+
+/// The core as a process of its own (`brevdue serve`), so that it can be killed the way a
+/// network or a server goes away, and started again on the same port with the same data.
+struct CoreProcess {
+    child: std::process::Child,
+}
+
+impl CoreProcess {
+    fn start(
+        addr: std::net::SocketAddr,
+        data: &std::path::Path,
+        log: &std::path::Path,
+    ) -> Result<Self> {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)?;
+        let child = std::process::Command::new(core_binary()?)
+            .args([
+                "serve",
+                "--test-login",
+                "--listen",
+                &addr.to_string(),
+                "--data",
+            ])
+            .arg(data)
+            .env("RUST_LOG", "info")
+            .stdout(log.try_clone()?)
+            .stderr(log)
+            .spawn()
+            .context("starting brevdue serve")?;
+        let mut core = CoreProcess { child };
+        let end = Instant::now() + Duration::from_secs(30);
+        while std::net::TcpStream::connect(addr).is_err() {
+            if let Some(status) = core.child.try_wait()? {
+                bail!("brevdue serve stopped: {status}");
+            }
+            if Instant::now() > end {
+                bail!("brevdue serve did not listen on {addr}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Ok(core)
+    }
+
+    /// Gone at once, as when the machine loses the network: no goodbye to open connections.
+    fn kill(mut self) -> Result<()> {
+        self.child.kill()?;
+        self.child.wait()?;
+        Ok(())
+    }
+}
+
+impl Drop for CoreProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The `brevdue` binary (the command line, with `serve`): `BREVDUE_BIN`, else the one cargo
+/// built next to this test.
+fn core_binary() -> Result<std::path::PathBuf> {
+    if let Some(path) = std::env::var_os("BREVDUE_BIN") {
+        return Ok(path.into());
+    }
+    let desktop = desktop_binary()?;
+    let bin = desktop.with_file_name("brevdue");
+    ensure!(
+        bin.is_file(),
+        "{} is missing: build it first (`cargo build -p brevdue-cli`)",
+        bin.display()
+    );
+    Ok(bin)
+}
+
+/// Offline: the contact point chosen, then the core is killed; the message is written and sent
+/// in the app, which says calmly that it waits (no error); the core starts again on the same
+/// port with the same data folder, and the app delivers the message exactly once, with the
+/// messageUUID it gave it while offline: the core holds one memo, one SENT copy, and the
+/// recipient system's queue one entry.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_written_offline_is_delivered_once_when_the_core_is_back() -> Result<()> {
+    let tools = Tools::find()?;
+    let app = desktop_binary()?;
+    let work = tempfile::tempdir()?;
+    let data = work.path().join("core");
+
+    // The demo world and the recipient system's secret, written into the data folder by an
+    // embedded core, which stops before the app starts.
+    let mut config = brevdue_core::Config::new(&data);
+    config.test_provider = true;
+    let seeding = brevdue_core::start(config).await?;
+    brevdue_core::demo::seed(seeding.state(), chrono::Utc::now()).await?;
+    let secret = pas_system_secret(&seeding.state().db).await?;
+    let addr = seeding.addr();
+    let url = seeding.url().to_owned();
+    seeding.shutdown().await?;
+    let core_log = work.path().join("core.log");
+    let core = CoreProcess::start(addr, &data, &core_log)?;
+
+    let display = Display::start()?;
+    let home = work.path().join("home");
+    let driver = Driver::start(&tools, &display, &home)?;
+    let shots = Screenshots::new(&display)?;
+    let c = driver.launch(&app, &app_args(&url, work.path())).await?;
+    let restart = || CoreProcess::start(addr, &data, &core_log);
+    let steps = tokio::time::timeout(
+        Duration::from_secs(240),
+        offline(&c, &shots, core, restart, work.path()),
+    )
+    .await
+    .unwrap_or_else(|_| Err(anyhow::anyhow!("the offline steps took over 4 minutes")));
+    match steps {
+        Ok((uuid, core)) => {
+            let pulled = delivered_once(&url, &secret, &uuid).await;
+            // The app closes, the core stops; its database then says how often it holds it.
+            let _ = c.close().await;
+            drop(driver);
+            core.kill()?;
+            match pulled {
+                Ok(()) => stored_once(&data, &uuid).await,
+                Err(e) => Err(e),
+            }
+        }
+        Err(e) => {
+            let _ = shots.screen("o-failed-screen");
+            let _ = tokio::time::timeout(
+                Duration::from_secs(20),
+                driver.report_failure(&c, &shots, "o-failed"),
+            )
+            .await;
+            println!(
+                "--- the core's log ---\n{}",
+                std::fs::read_to_string(&core_log).unwrap_or_default()
+            );
+            let _ = tokio::time::timeout(Duration::from_secs(10), c.close()).await;
+            Err(e)
+        }
+    }
+}
+
+/// The app's cache (`cache.sqlite` somewhere under the app's data folder in `work`).
+fn app_cache(work: &std::path::Path) -> Result<std::path::PathBuf> {
+    let mut dirs = vec![work.join("app")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.file_name().and_then(|n| n.to_str())
+                == Some(brevdue_client::cache::DB_FILE)
+            {
+                return Ok(path);
+            }
+        }
+    }
+    bail!("the app has no cache under {}", work.display())
+}
+
+/// The messageUUIDs waiting in the app's outbox.
+async fn waiting(cache: &std::path::Path) -> Result<Vec<String>> {
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(cache)
+        .busy_timeout(Duration::from_secs(5));
+    let pool = sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(options)
+        .await?;
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT message_uuid FROM outgoing WHERE failed IS NULL")
+            .fetch_all(&pool)
+            .await?;
+    pool.close().await;
+    Ok(rows.into_iter().map(|(u,)| u).collect())
+}
+
+/// Writes and sends the message with the core killed, then starts it again; the messageUUID
+/// the app gave the message, and the running core.
+async fn offline(
+    c: &fantoccini::Client,
+    shots: &Screenshots,
+    core: CoreProcess,
+    restart: impl Fn() -> Result<CoreProcess>,
+    work: &std::path::Path,
+) -> Result<(String, CoreProcess)> {
+    element_with_text(c, "button", "Log ind som Anders Holm")
+        .await?
+        .click()
+        .await?;
+    element(c, "[data-testid=message-list] .mrow").await?;
+    element_with_text(c, "button", "Skriv ny besked")
+        .await?
+        .click()
+        .await?;
+    element(c, "#authority-MUNICIPALITY").await?.click().await?;
+    search(c, "pas").await?;
+    element_with_text(c, ".cp-result", "Pas")
+        .await?
+        .click()
+        .await?;
+    element(c, "[data-testid=cp-card]").await?;
+    println!("the contact point is chosen; the core goes away");
+
+    core.kill()?;
+    println!("the core is killed; writing");
+    element(c, "#compose-subject")
+        .await?
+        .send_keys(OFFLINE_SUBJECT)
+        .await?;
+    element(c, "#compose-body")
+        .await?
+        .send_keys("Jeg har bestilt tid i selvbetjeningen, men vil gerne vide, hvad det koster.")
+        .await?;
+    element_with_text(c, ".compose-buttons button", "Næste")
+        .await?
+        .click()
+        .await?;
+    println!("written; sending");
+    element_with_text(c, ".compose-buttons button", "Send beskeden")
+        .await?
+        .click()
+        .await?;
+    let receipt = element(c, "[data-testid=compose-receipt]").await?;
+    println!("a receipt");
+    let text = receipt.text().await?;
+    let class = receipt.attr("class").await?.unwrap_or_default();
+    println!("the receipt says {text:?}");
+    ensure!(
+        text.contains("når du er på nettet") && class.contains("alert-info"),
+        "the receipt does not say calmly that the message waits: {class:?} {text:?}"
+    );
+    let errors = c
+        .execute(
+            "return document.querySelectorAll('.toast-error, .alert-error').length;",
+            vec![],
+        )
+        .await?;
+    ensure!(errors.as_u64() == Some(0), "the app shows an error");
+    println!("no error shown");
+    // The whole screen (WebDriver's screenshot of the window stalled here while offline).
+    shots.screen("o-01-queued")?;
+
+    let cache = app_cache(work)?;
+    println!("the app's cache: {}", cache.display());
+    let queued = waiting(&cache).await?;
+    let [uuid] = queued.as_slice() else {
+        bail!("the outbox holds {queued:?}, not one message");
+    };
+    let uuid = uuid.clone();
+    println!("queued {uuid}; the core comes back");
+
+    // The core comes back on the same port with the same data.
+    let core = restart()?;
+    println!("the core is back");
+    // The app's background sync (every minute) sends it; SENT shows it afterwards.
+    element_with_text(c, ".compose-buttons button", "Gå til Sendt")
+        .await?
+        .click()
+        .await?;
+    let end = Instant::now() + Duration::from_secs(150);
+    loop {
+        let texts = c
+            .execute(
+                "return [...document.querySelectorAll('.mrow')].map(e => e.textContent);",
+                vec![],
+            )
+            .await?;
+        let texts: Vec<String> = serde_json::from_value(texts).unwrap_or_default();
+        let shown = texts.iter().filter(|t| t.contains(OFFLINE_SUBJECT)).count();
+        if shown > 0 && waiting(&cache).await?.is_empty() {
+            ensure!(shown == 1, "Sendt shows the message {shown} times");
+            break;
+        }
+        if Instant::now() > end {
+            bail!("the message was never delivered; Sendt shows {texts:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(1000)).await;
+        if let Ok(sent) = element_with_text(c, ".folder-list button", "Sendt").await {
+            let _ = sent.click().await;
+        }
+    }
+    shots.screen("o-02-sent")?;
+    Ok((uuid, core))
+}
+
+/// The passport office's queue holds the message once, with the app's messageUUID, and the
+/// recipient system pulls it.
+async fn delivered_once(url: &str, secret: &str, uuid: &str) -> Result<()> {
+    let (http, token) = recipient_token(url, secret).await?;
+    let base = url.trim_end_matches('/');
+    let queue: serde_json::Value = http
+        .get(format!("{base}/apis/v1/memos"))
+        .bearer_auth(&token)
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let entries: Vec<&serde_json::Value> = queue
+        .as_array()
+        .map(|q| q.iter().filter(|m| m["label"] == OFFLINE_SUBJECT).collect())
+        .unwrap_or_default();
+    let [entry] = entries.as_slice() else {
+        bail!(
+            "the recipient system's queue holds the message {} times",
+            entries.len()
+        );
+    };
+    let pulled = entry["messageUUID"].as_str().context("no messageUUID")?;
+    ensure!(
+        pulled.eq_ignore_ascii_case(uuid),
+        "the core has {pulled}, the app gave {uuid}"
+    );
+    let memo = http
+        .get(format!("{base}/apis/v1/memos/{pulled}"))
+        .bearer_auth(&token)
+        .send()
+        .await?
+        .error_for_status()?
+        .bytes()
+        .await?;
+    let memo = brevdue_memo::read(memo.as_ref(), &mut brevdue_memo::Discard)?;
+    ensure!(memo.label == OFFLINE_SUBJECT, "pulled {:?}", memo.label);
+    Ok(())
+}
+
+/// In the core's database (the core stopped): one memo with the subject, and one copy of it
+/// (the writer's SENT), under the app's messageUUID.
+async fn stored_once(data: &std::path::Path, uuid: &str) -> Result<()> {
+    let core = brevdue_core::start(brevdue_core::Config::new(data)).await?;
+    let db = &core.state().db;
+    let memos: Vec<(String,)> = sqlx::query_as("SELECT message_uuid FROM memos WHERE label = ?")
+        .bind(OFFLINE_SUBJECT)
+        .fetch_all(db)
+        .await?;
+    let (copies,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM messages WHERE message_uuid = ?")
+        .bind(uuid.to_lowercase())
+        .fetch_one(db)
+        .await?;
+    core.shutdown().await?;
+    ensure!(
+        memos.len() == 1 && memos[0].0.eq_ignore_ascii_case(uuid) && copies == 1,
+        "the core holds the memos {memos:?} and {copies} copies of {uuid}"
     );
     Ok(())
 }

@@ -126,6 +126,7 @@ export type ContactPointInfo = Pick<
   | 'id'
   | 'authorityId'
   | 'authorityName'
+  | 'authorityCvr'
   | 'authorityType'
   | 'name'
   | 'description'

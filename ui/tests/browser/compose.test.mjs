@@ -12,6 +12,8 @@
  *  4. reply (with the thread afterwards) and forward to a CPR number
  *  5. a read-access mailbox: no compose, no reply, no forward; a deep link goes to the own
  *  6. keyboard only, and 200% zoom
+ *  7. a reply reopened from Kladder still replies to its letter
+ *  8. browsing the contact groups, narrowed by the kind of authority chosen
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -327,6 +329,65 @@ describe('Writing in the browser', { concurrency: false }, () => {
     await assertAccessible(page, 'compose at 200% zoom');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 1, `no sideways scrolling (${overflow}px)`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it('7. reopens a reply from Kladder still replying to its letter, and sends it as a reply', { timeout: 90_000 }, async () => {
+    const { page, context, errors } = await signedIn();
+    const m = mock(page);
+    await page.locator('.mrow', { hasText: 'Indkaldelse til MR-scanning' }).click();
+    await page.getByRole('button', { name: 'Svar' }).click();
+    await page.getByTestId('compose').waitFor();
+    await page.getByRole('textbox', { name: 'Besked' }).fill('Kan tiden flyttes?');
+    await page.getByText(/Kladden er gemt/).waitFor();
+    await page.getByRole('button', { name: /Kladder/ }).click();
+    const list = page.getByTestId('draft-list');
+    await list.waitFor();
+    await list.getByRole('button', { name: /Sv: Indkaldelse/ }).click();
+    await page.getByTestId('compose').waitFor();
+    // Straight to the message: a reply's recipient is the letter's sender, not a choice.
+    assert.equal(await page.getByTestId('compose').getAttribute('data-step'), 'message');
+    const about = page.locator('.compose-original');
+    await about.waitFor();
+    assert.match((await about.textContent()) ?? '', /Du svarer på “Indkaldelse til MR-scanning af knæet”/);
+    assert.match((await about.textContent()) ?? '', /Region Hovedstaden, Rigshospitalet/);
+    assert.equal(await page.getByRole('textbox', { name: 'Besked' }).inputValue(), 'Kan tiden flyttes?');
+    await screenshot(page, 'c07-reopened-reply');
+    await page.getByRole('button', { name: 'Næste' }).click();
+    await page.getByRole('button', { name: 'Send beskeden' }).click();
+    await page.getByTestId('compose-receipt').waitFor();
+    const [reply] = await m.sent();
+    assert.equal(reply.kind, 'reply');
+    assert.equal(reply.originalMessageId, 'm-1');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it('8. browses the groups of the kind of authority chosen, as search is narrowed', { timeout: 90_000 }, async () => {
+    const { page, context, errors } = await signedIn();
+    const m = mock(page);
+    await page.getByRole('button', { name: 'Skriv ny besked' }).click();
+    await page.getByRole('radio', { name: 'En kommune' }).check();
+    await page.getByRole('button', { name: 'Se alle emner' }).click();
+    const groups = page.getByTestId('cp-groups');
+    await groups.waitFor();
+    const paths = () => groups.locator('.cp-group-path').allTextContents();
+    assert.deepEqual(await paths(), ['Borgerservice', 'Borgerservice/Pas og kørekort', 'Teknik og miljø']);
+    await page.getByRole('radio', { name: 'En region' }).check();
+    await groups.locator('.cp-group-path', { hasText: 'Hospital' }).waitFor();
+    assert.deepEqual(await paths(), ['Hospital']);
+    await page.getByRole('radio', { name: 'Staten' }).check();
+    await groups.locator('.cp-group-path', { hasText: 'Personskat' }).waitFor();
+    assert.deepEqual(await paths(), ['Personskat']);
+    const asked = (await m.calls()).filter((c) => c.cmd === 'contact_groups').map((c) => c.args.authorityType);
+    assert.deepEqual(asked, ['MUNICIPALITY', 'REGION', 'STATE']);
+    // Back to the municipality: its group opens and a contact point in it can be chosen.
+    await page.getByRole('radio', { name: 'En kommune' }).check();
+    await page.getByRole('button', { name: 'Borgerservice/Pas og kørekort' }).click();
+    await page.locator('.cp-groups .cp-result', { hasText: 'Pas' }).first().click();
+    await page.getByTestId('cp-card').waitFor();
+    assert.match((await page.getByTestId('cp-card').textContent()) ?? '', /Pas/);
     assert.deepEqual(errors, []);
     await context.close();
   });

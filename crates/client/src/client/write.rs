@@ -41,9 +41,18 @@ impl Client {
         self.current().await?.api.contact_point(id).await
     }
 
-    /// The contact groups with their paths, of one authority or of all.
-    pub async fn contact_groups(&self, authority_id: Option<&str>) -> Result<ContactGroupList> {
-        self.current().await?.api.contact_groups(authority_id).await
+    /// The contact groups with their paths, of one authority or of all, of one kind of
+    /// authority or of all.
+    pub async fn contact_groups(
+        &self,
+        authority_id: Option<&str>,
+        authority_type: Option<AuthorityType>,
+    ) -> Result<ContactGroupList> {
+        self.current()
+            .await?
+            .api
+            .contact_groups(authority_id, authority_type)
+            .await
     }
 
     /// A page of the visible contact points in one group.
@@ -75,6 +84,22 @@ impl Client {
     /// One draft.
     pub async fn draft(&self, id: &DraftId) -> Result<Draft> {
         drafts::get(&self.current().await?.cache, id).await
+    }
+
+    /// The message a draft answers (`ReplyData`) or passes on (`ForwardData`), from the cache:
+    /// what a reopened draft shows as the letter it replies to. `None` for a new message, or
+    /// when the original is no longer in the cache (the draft still opens and sends).
+    pub async fn draft_original(&self, draft: &Draft) -> Result<Option<CachedMessage>> {
+        let uuid = match (&draft.reply_data, &draft.forward_data) {
+            (Some(reply), _) => reply.message_uuid,
+            (None, Some(forward)) => forward.message_uuid,
+            (None, None) => return Ok(None),
+        };
+        self.current()
+            .await?
+            .cache
+            .message_by_uuid(&draft.mailbox_id, &uuid.to_string())
+            .await
     }
 
     /// Deletes a draft.

@@ -1,6 +1,7 @@
 //! Writing against a real core: a message queued with the core stopped is delivered exactly
 //! once after it starts (also when the answer is lost and it is sent again), drafts survive
-//! reopening, replies and forwards carry their data and follow the reply rule.
+//! reopening (a reply's draft still answers its letter), replies and forwards carry their data
+//! and follow the reply rule.
 
 use brevdue_client::auth::CLIENT_ID_DESKTOP;
 use brevdue_client::cache::ListQuery;
@@ -361,6 +362,77 @@ async fn reply_and_forward_carry_their_data() {
     let err = client.send(many).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::TooManyAttachments);
     assert_eq!(client.pending_changes().await.unwrap(), 0);
+}
+
+/// A reply saved as a draft, the app closed and opened again: the draft still answers the
+/// letter (its `ReplyData` names it, and the client finds the letter for "replying to"), and
+/// sent from the reopened draft it reaches the core as a reply to that letter.
+#[tokio::test]
+async fn a_reopened_reply_draft_still_answers_its_letter() {
+    in_private_keyring!(a_reopened_reply_draft_still_answers_its_letter);
+    let core = TestCore::start().await;
+    add_contact_point(&core).await;
+    core.deliver(&replyable_letter("Svar venligst", true)).await;
+    let data = tempfile::tempdir().unwrap();
+    let (letter_id, letter_uuid, draft_id);
+    {
+        let client = open_client(&core, &data).await;
+        client.sign_in_demo(ANNA).await.unwrap();
+        client.sync(None).await.unwrap();
+        let mailbox = client.mailboxes().await.unwrap()[0].id.clone();
+        let list = client
+            .messages(&ListQuery {
+                mailbox_id: mailbox,
+                size: 10,
+                ..ListQuery::default()
+            })
+            .await
+            .unwrap();
+        letter_id = list
+            .iter()
+            .find(|m| m.label == "Svar venligst")
+            .unwrap()
+            .id
+            .clone();
+        let letter = client.message(&letter_id).await.unwrap();
+        letter_uuid = letter.detail.unwrap().memo.message_uuid;
+        let mut reply = client.reply_to(&letter_id).await.unwrap();
+        reply.body = "Halvt skrevet".into();
+        draft_id = client.save_draft(reply).await.unwrap();
+    }
+
+    // The app is opened again: the same data folder, signed in from the secret store.
+    let client = open_client(&core, &data).await;
+    let mut draft = client.draft(&draft_id).await.unwrap();
+    assert_eq!(
+        draft.reply_data.as_ref().map(|r| r.message_uuid),
+        Some(letter_uuid)
+    );
+    let original = client.draft_original(&draft).await.unwrap().unwrap();
+    assert_eq!(original.item.id, letter_id);
+    // Saved again as the user goes on typing: still a reply.
+    draft.body = "Her er mit svar.".into();
+    client.save_draft(draft).await.unwrap();
+    let draft = client.draft(&draft_id).await.unwrap();
+    assert!(draft.reply_data.is_some());
+
+    let uuid = client.send_draft(&draft_id).await.unwrap().to_string();
+    assert_eq!(on_the_core(&core, &uuid).await, (1, 1));
+    let (model, cp): (String, Option<String>) =
+        sqlx::query_as("SELECT model_json, contact_point_id FROM memos WHERE message_uuid = ?")
+            .bind(&uuid)
+            .fetch_one(&core.state().db)
+            .await
+            .unwrap();
+    let model: brevdue_memo::Message = serde_json::from_str(&model).unwrap();
+    assert_eq!(model.reply_data[0].message_uuid, letter_uuid);
+    assert_eq!(cp.as_deref(), Some("cp-pas"));
+    assert_eq!(model.label, "Sv: Svar venligst");
+
+    // A new message's draft answers nothing.
+    let mailbox = client.mailboxes().await.unwrap()[0].id.clone();
+    let plain = to_pas(&mailbox, "Nyt");
+    assert!(client.draft_original(&plain).await.unwrap().is_none());
 }
 
 #[tokio::test]

@@ -324,11 +324,12 @@ async fn check_against_store(
         .map(|g| g.group.id.clone())
         .chain(parsed.points.iter().map(|p| p.point.id.clone()))
         .collect();
-    let stored_groups: HashMap<String, ContactGroup> = store::list_groups(conn, Some(authority_id))
-        .await?
-        .into_iter()
-        .map(|g| (g.id.clone(), g))
-        .collect();
+    let stored_groups: HashMap<String, ContactGroup> =
+        store::list_groups(conn, Some(authority_id), None)
+            .await?
+            .into_iter()
+            .map(|g| (g.id.clone(), g))
+            .collect();
     let foreign_groups: HashSet<String> = store::list_groups_by_id(conn, &all_ids)
         .await?
         .into_iter()

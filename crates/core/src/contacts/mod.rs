@@ -23,7 +23,7 @@ mod store;
 use std::sync::Arc;
 
 use brevdue_api::contacts::{
-    Audience, ContactGroupList, ContactPointPage, ImportRejected, ImportReport,
+    Audience, AuthorityType, ContactGroupList, ContactPointPage, ImportRejected, ImportReport,
 };
 
 use crate::db::Db;
@@ -99,13 +99,15 @@ impl ContactPoints {
         search::search(&self.db, &self.index, query).await
     }
 
-    /// The contact groups with their paths, of one authority or of all.
+    /// The contact groups with their paths, of one authority or of all, and of one kind of
+    /// authority or of all (compose starts from the kind: state, region, municipality, other).
     pub async fn groups(
         &self,
         authority_id: Option<&str>,
+        authority_type: Option<AuthorityType>,
     ) -> Result<ContactGroupList, ContactsError> {
         let mut conn = self.db.acquire().await.map_err(StoreError::from)?;
-        let groups = store::list_groups(&mut conn, authority_id).await?;
+        let groups = store::list_groups(&mut conn, authority_id, authority_type).await?;
         Ok(ContactGroupList {
             items: groups::with_paths(groups),
         })

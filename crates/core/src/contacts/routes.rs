@@ -4,7 +4,7 @@
 //! |---|---|
 //! | `GET /apis/v1/contact-points?searchTerm=&audience=&authorityType=&authorityId=&page=&size=` | `ContactPointPage` |
 //! | `GET /apis/v1/contact-points/{id}` | `ContactPoint` (also a hidden one: it may be a reply address) |
-//! | `GET /apis/v1/contact-groups?authorityId=` | `ContactGroupList` |
+//! | `GET /apis/v1/contact-groups?authorityId=&authorityType=` | `ContactGroupList` |
 //! | `GET /apis/v1/contact-groups/{id}/contact-points?audience=&page=&size=` | `ContactPointPage` |
 //! | `POST /apis/v1/contact-structure?dryRun=true` (body `text/csv`) | `ImportReport`, or 422 `ImportRejected` |
 //!
@@ -21,8 +21,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use brevdue_api::contacts::{
-    ContactGroupList, ContactPoint, ContactPointPage, ContactsErrorBody, ImportRejected,
-    ImportReport,
+    AuthorityType, ContactGroupList, ContactPoint, ContactPointPage, ContactsErrorBody,
+    ImportRejected, ImportReport,
 };
 use serde::Deserialize;
 
@@ -132,11 +132,14 @@ pub(crate) async fn get_contact_point(
 #[serde(rename_all = "camelCase")]
 pub(crate) struct GroupParams {
     authority_id: Option<String>,
+    authority_type: Option<String>,
 }
 
-/// The contact groups with their paths, optionally of one authority.
+/// The contact groups with their paths, optionally of one authority and of one kind of
+/// authority (as search narrows by it).
 #[utoipa::path(get, path = "/apis/v1/contact-groups", tag = "contact points",
-    params(("authorityId" = Option<String>, Query)),
+    params(("authorityId" = Option<String>, Query),
+        ("authorityType" = Option<String>, Query, description = "STATE, REGION, MUNICIPALITY or OTHER")),
     responses((status = 200, body = ContactGroupList), (status = 400, body = ContactsErrorBody)))]
 pub(crate) async fn list_contact_groups(
     State(contacts): State<ContactPoints>,
@@ -144,7 +147,19 @@ pub(crate) async fn list_contact_groups(
 ) -> Result<Json<ContactGroupList>, ContactsError> {
     let Query(params) = params.map_err(bad_query)?;
     let authority = params.authority_id.filter(|a| !a.is_empty());
-    Ok(Json(contacts.groups(authority.as_deref()).await?))
+    let authority_type = match params.authority_type.as_deref() {
+        None | Some("") => None,
+        Some(t) => Some(AuthorityType::parse(t).ok_or_else(|| {
+            ContactsError::BadRequest(
+                "authorityType must be STATE, REGION, MUNICIPALITY or OTHER".into(),
+            )
+        })?),
+    };
+    Ok(Json(
+        contacts
+            .groups(authority.as_deref(), authority_type)
+            .await?,
+    ))
 }
 
 #[derive(Debug, Deserialize)]

@@ -292,12 +292,18 @@ pub(crate) async fn get_recipient_system(
 pub(crate) async fn list_groups(
     conn: &mut SqliteConnection,
     authority_id: Option<&str>,
+    authority_type: Option<AuthorityType>,
 ) -> Result<Vec<ContactGroup>, StoreError> {
     let mut q = QueryBuilder::<Sqlite>::new(
-        "SELECT id, authority_id, parent_id, name, description FROM contact_groups",
+        "SELECT g.id, g.authority_id, g.parent_id, g.name, g.description FROM contact_groups g \
+         JOIN authorities a ON a.id = g.authority_id WHERE 1 = 1",
     );
     if let Some(authority_id) = authority_id {
-        q.push(" WHERE authority_id = ").push_bind(authority_id);
+        q.push(" AND g.authority_id = ").push_bind(authority_id);
+    }
+    if let Some(authority_type) = authority_type {
+        q.push(" AND a.authority_type = ")
+            .push_bind(authority_type.as_str());
     }
     let rows: Vec<(String, String, Option<String>, String, String)> =
         q.build_query_as().fetch_all(&mut *conn).await?;

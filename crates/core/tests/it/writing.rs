@@ -1,5 +1,6 @@
 //! Writing from a mailbox (`POST /apis/v1/mailboxes/{m}/messages`): enrichment only for
 //! viewing clients, reply rules, forward, the same messageUUID twice, limits, who may write,
+//! the contact point's audiences,
 //! SENT, the recipient system's pull with the KLE code; and the contact points' QR codes.
 
 use brevdue_memo::{
@@ -584,6 +585,116 @@ async fn only_owners_write_and_only_as_themselves() {
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let (status, _) = write(&w, CAROL, &acme, from_acme.build()).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+/// A contact point takes messages only from its audiences: one for companies refuses a
+/// citizen (422 `WRONG_AUDIENCE`, saying what to do) and takes the company's message; one for
+/// citizens refuses the company; one for authorities only refuses both; a hidden one is never
+/// written to. Nothing is stored for a refused message, and a forward is checked the same way.
+#[tokio::test]
+async fn a_contact_point_takes_messages_only_from_its_audiences() {
+    let w = World::new().await;
+    let contacts = brevdue_core::contacts::ContactPoints::new(w.db().clone());
+    let csv = "type;id;name;audiences;visibility\n\
+               KONTAKTPUNKT;cp-erhverv;Erhverv;COMPANY;VISIBLE\n\
+               KONTAKTPUNKT;cp-borger;Borger;CITIZEN;VISIBLE\n\
+               KONTAKTPUNKT;cp-myndighed;Myndigheder;AUTHORITY;VISIBLE\n\
+               KONTAKTPUNKT;cp-skjult-borger;Skjult;CITIZEN;HIDDEN\n";
+    contacts
+        .import_csv(KOMMUNE, csv.as_bytes(), false)
+        .await
+        .unwrap();
+    let alice = w.mailbox_of(ALICE).await;
+    let token = w.token(BOB).await;
+    let (_, list) = w.get(&token, "/apis/v1/mailboxes").await;
+    let acme = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["cvr"] == ACME_CVR)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let from_acme = |cp: &str| {
+        let mut m = Written::to_contact_point(ACME_CVR, cp);
+        m.sender_type = "CVR".into();
+        m
+    };
+    let before = w.count("memos").await;
+
+    // A citizen to the companies' contact point: refused, with what to do.
+    let (status, body) = write(
+        &w,
+        ALICE,
+        &alice,
+        Written::to_contact_point(ALICE_CPR, "cp-erhverv").build(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["code"], "WRONG_AUDIENCE");
+    let message = body["message"].as_str().unwrap();
+    assert!(
+        message.contains("does not take messages from citizens")
+            && message.contains("it is for companies")
+            && message.contains("choose one of the authority's contact points for citizens"),
+        "{message}"
+    );
+    // A company to the citizens' contact point, and either to the authorities'.
+    let (status, body) = write(&w, BOB, &acme, from_acme("cp-borger").build()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["code"], "WRONG_AUDIENCE");
+    assert!(body["message"].as_str().unwrap().contains("from companies"));
+    for (person, mailbox, memo) in [
+        (
+            ALICE,
+            &alice,
+            Written::to_contact_point(ALICE_CPR, "cp-myndighed"),
+        ),
+        (BOB, &acme, from_acme("cp-myndighed")),
+    ] {
+        let (status, body) = write(&w, person, mailbox, memo.build()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["code"], "WRONG_AUDIENCE");
+        assert!(
+            body["message"]
+                .as_str()
+                .unwrap()
+                .contains("it is for authorities")
+        );
+    }
+    // A hidden contact point is not written to, even by its audience.
+    let (status, body) = write(
+        &w,
+        ALICE,
+        &alice,
+        Written::to_contact_point(ALICE_CPR, "cp-skjult-borger").build(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["code"], "UNKNOWN_RECIPIENT");
+    // A forward to the companies' contact point is checked the same way.
+    let original = letter(&w, false, None).await;
+    let mut forward = Written::to_contact_point(ALICE_CPR, "cp-erhverv");
+    forward.forward_of = Some(original);
+    let (status, body) = write(&w, ALICE, &alice, forward.build()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["code"], "WRONG_AUDIENCE");
+    let before = before + 1; // the letter forwarded
+    assert_eq!(w.count("memos").await, before, "nothing refused is stored");
+
+    // Each audience reaches its own.
+    let (status, body) = write(
+        &w,
+        ALICE,
+        &alice,
+        Written::to_contact_point(ALICE_CPR, "cp-borger").build(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = write(&w, BOB, &acme, from_acme("cp-erhverv").build()).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(w.count("memos").await, before + 2);
 }
 
 #[tokio::test]

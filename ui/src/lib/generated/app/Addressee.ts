@@ -3,4 +3,4 @@
 /**
  * `Addressee` of `types.ts`.
  */
-export type Addressee = { "kind": "contactPoint", id: string, label: string, } | { "kind": "cpr", id: string, } | { "kind": "cvr", id: string, };
+export type Addressee = { "kind": "contactPoint", id: string, label: string, authorityCvr?: string, } | { "kind": "cpr", id: string, } | { "kind": "cvr", id: string, };

@@ -53,13 +53,13 @@ async fn main() {
             (i / 60) % 60,
             i % 60
         );
-        sqlx::query("INSERT INTO memos (message_uuid, sender_system_id, sender_authority_id, routed_to, mailbox_id, label, raw_sha256, raw_size, model_json, visible_from, accepted_at, status) SELECT ?, sender_system_id, sender_authority_id, routed_to, mailbox_id, ?, raw_sha256, raw_size, model_json, ?, ?, status FROM memos LIMIT 1")
+        sqlx::query("INSERT INTO memos (message_uuid, sender_system_id, sender_authority_id, routed_to, mailbox_id, label, raw_sha256, raw_size, model_json, visible_from, accepted_at, status) SELECT $1, sender_system_id, sender_authority_id, routed_to, mailbox_id, $2, raw_sha256, raw_size, model_json, $3, $4, status FROM memos LIMIT 1")
             .bind(&uuid).bind(format!("Brev {i}")).bind(&at).bind(&at)
             .execute(&mut *tx).await.expect("memo");
-        let (seq,): (i64,) = sqlx::query_as("INSERT INTO messages (id, mailbox_id, message_uuid, folder_id, label, sender_id, sender_id_type, sender_label, sender_public, received_at, has_attachments, visible, read, change_seq) SELECT ?, mailbox_id, ?, folder_id, ?, sender_id, sender_id_type, sender_label, 1, ?, 0, 1, ?, ? FROM messages LIMIT 1 RETURNING seq")
+        let (seq,): (i64,) = sqlx::query_as("INSERT INTO messages (id, mailbox_id, message_uuid, folder_id, label, sender_id, sender_id_type, sender_label, sender_public, received_at, has_attachments, visible, read, change_seq) SELECT $1, mailbox_id, $2, folder_id, $3, sender_id, sender_id_type, sender_label, 1, $4, 0, 1, $5, $6 FROM messages LIMIT 1 RETURNING seq")
             .bind(uuid::Uuid::new_v4().to_string()).bind(&uuid).bind(format!("Brev {i}")).bind(&at).bind(i % 3 == 0).bind(i + 10)
             .fetch_one(&mut *tx).await.expect("message");
-        sqlx::query("INSERT INTO message_search (rowid, label, sender, body) VALUES (?, ?, 'Testrup Kommune', 'Kære modtager, der er nyt om din sag.')")
+        sqlx::query("INSERT INTO message_search (rowid, label, sender, body) VALUES ($1, $2, 'Testrup Kommune', 'Kære modtager, der er nyt om din sag.')")
             .bind(seq).bind(format!("Brev {i}"))
             .execute(&mut *tx).await.expect("search");
     }

@@ -45,7 +45,7 @@ impl Core {
             ("styrelsen", "29190100", "Eksempelstyrelsen", "STATE"),
         ] {
             sqlx::query(
-                "INSERT INTO authorities (id, cvr, name, authority_type) VALUES (?, ?, ?, ?)",
+                "INSERT INTO authorities (id, cvr, name, authority_type) VALUES ($1, $2, $3, $4)",
             )
             .bind(id)
             .bind(cvr)
@@ -61,7 +61,7 @@ impl Core {
             ("nordby-afsender", "nordby", "SENDER"),
             ("syd-post", "sydregion", "RECIPIENT"),
         ] {
-            sqlx::query("INSERT INTO systems (id, authority_id, role, name, secret_hash) VALUES (?, ?, ?, ?, 'x')")
+            sqlx::query("INSERT INTO systems (id, authority_id, role, name, secret_hash) VALUES ($1, $2, $3, $4, 'x')")
                 .bind(id)
                 .bind(authority)
                 .bind(role)

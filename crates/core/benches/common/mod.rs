@@ -70,7 +70,7 @@ pub async fn persons(server: &RunningServer, n: usize) {
     let db = &server.state().db;
     let mut tx = db.begin().await.expect("tx");
     for i in 0..n {
-        sqlx::query("INSERT INTO persons (id, cpr, name) VALUES (?, ?, ?)")
+        sqlx::query("INSERT INTO persons (id, cpr, name) VALUES ($1, $2, $3)")
             .bind(format!("p-{i}"))
             .bind(cpr(i))
             .bind(format!("Person {i}"))

@@ -147,6 +147,7 @@ async fn brevdue_serve_demo_starts_a_seeded_core_on_loopback() {
         data_dir: None,
         demo: true,
         test_login: false,
+        database: None,
     };
     let running = brevdue_core::cli_start(options).await.unwrap();
     assert!(
@@ -179,6 +180,7 @@ async fn brevdue_serve_demo_starts_a_seeded_core_on_loopback() {
         data_dir: None,
         demo: true,
         test_login: false,
+        database: None,
     };
     assert!(brevdue_core::cli_start(wide).await.is_err());
 }

@@ -286,13 +286,15 @@ async fn run(target: usize, per_class: usize) -> anyhow::Result<()> {
     let world = build_world(target, &mut rng);
     for (i, (id, _)) in world.csv_by_authority.iter().enumerate() {
         let kind = ["MUNICIPALITY", "REGION", "STATE", "OTHER"][i % 4];
-        sqlx::query("INSERT INTO authorities (id, cvr, name, authority_type) VALUES ($1, $2, $3, $4)")
-            .bind(id)
-            .bind(format!("{:08}", 29_000_000 + i))
-            .bind(format!("Myndighed {i}"))
-            .bind(kind)
-            .execute(&pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO authorities (id, cvr, name, authority_type) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(format!("{:08}", 29_000_000 + i))
+        .bind(format!("Myndighed {i}"))
+        .bind(kind)
+        .execute(&pool)
+        .await?;
     }
     let contacts = ContactPoints::new(pool.clone());
     let started = Instant::now();

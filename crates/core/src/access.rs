@@ -13,9 +13,9 @@
 //! - A caller who may not know that a mailbox or message exists gets 404, never 403; 403 is
 //!   for a caller who sees the thing but may not do this to it.
 
+use crate::db::{Conn, Sql};
 use brevdue_api::{AccessType, Mailbox, MailboxAccess, Permissions};
 use chrono::{DateTime, Utc};
-use crate::db::{Conn, Sql};
 
 use crate::auth::{Caller, SystemRole};
 use crate::error::{ApiError, ApiResult};

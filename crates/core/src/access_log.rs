@@ -12,13 +12,13 @@
 //! half minute, or a PDF viewer fetching a file in ranges, would otherwise bury the reads that
 //! matter.
 
+use crate::db::Conn;
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use brevdue_api::{AccessKind, AccessLogEntry, AccessType, ErrorBody, Page};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use crate::db::Conn;
 use utoipa::IntoParams;
 
 use crate::access::{self, Grant};
@@ -68,7 +68,7 @@ pub(crate) async fn record(
         "INSERT INTO access_log (mailbox_id, person_id, representative_id, kind, message_id, at) \
          SELECT $1, $2, $3, $4, $5, $6 WHERE NOT EXISTS ( \
            SELECT 1 FROM access_log WHERE mailbox_id = $1 AND person_id = $2 AND kind = $4 \
-           AND message_id IS $5 AND at > $7)",
+           AND message_id IS NOT DISTINCT FROM $5 AND at > $7)",
     )
     .bind(&grant.mailbox.id)
     .bind(&grant.person_id)

@@ -11,12 +11,12 @@
 //! A representative limited to some folders is told a message that moved out of their
 //! folders as deleted; post from non-public senders never appears for them at all.
 
+use crate::db::Conn;
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use brevdue_api::{ChangeFeed, ErrorBody};
 use serde::Deserialize;
-use crate::db::Conn;
 use utoipa::IntoParams;
 
 use crate::access::{self, Action};

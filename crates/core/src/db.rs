@@ -76,10 +76,23 @@ impl From<OpenError> for sqlx::Error {
 /// schema up to date.
 pub async fn open(data_dir: &Path) -> Result<Db, sqlx::Error> {
     std::fs::create_dir_all(data_dir).map_err(sqlx::Error::Io)?;
-    let mut url = url::Url::parse("sqlite://").expect("a valid URL");
-    url.set_path(&data_dir.join("brevdue.sqlite3").to_string_lossy());
-    url.set_query(Some("mode=rwc"));
-    Ok(connect_sqlite(url.as_str(), false).await?)
+    let file = std::path::absolute(data_dir.join("brevdue.sqlite3")).map_err(sqlx::Error::Io)?;
+    Ok(connect_sqlite(&sqlite_url(&file), false).await?)
+}
+
+/// The `sqlite://` URL of a file (the Any driver opens SQLite by URL): every byte of the path
+/// but letters, digits and `/-_.~` percent-encoded, as sqlx decodes it again.
+fn sqlite_url(file: &Path) -> String {
+    let mut url = String::from("sqlite://");
+    for b in file.to_string_lossy().bytes() {
+        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
+            url.push(char::from(b));
+        } else {
+            url.push_str(&format!("%{b:02X}"));
+        }
+    }
+    url.push_str("?mode=rwc");
+    url
 }
 
 /// A private in-memory SQLite database, for tests of one module.
@@ -150,7 +163,7 @@ async fn connect_postgres(url: &str) -> Result<Db, OpenError> {
 
 /// The key of the advisory lock every writing transaction on PostgreSQL holds (any number;
 /// only the core uses advisory locks on its database).
-const WRITER_LOCK: i64 = 0x6272_6576_6475_65; // "brevdue"
+const WRITER_LOCK: i64 = 0x0062_7265_7664_7565; // "brevdue"
 
 /// Begins a transaction that writes. Writers take turns, on both databases: on SQLite through
 /// `BEGIN IMMEDIATE` (the database's one write lock), on PostgreSQL through one transaction-level
@@ -167,6 +180,29 @@ pub async fn begin_write(db: &Db) -> Result<Transaction<'static, Any>, sqlx::Err
                 .await?;
             Ok(tx)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sqlite_url_keeps_any_path() {
+        assert_eq!(
+            sqlite_url(Path::new("/home/a b/50%?#æ")),
+            "sqlite:///home/a%20b/50%25%3F%23%C3%A6?mode=rwc"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_data_folder_with_odd_characters_opens() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let odd = dir.path().join("data 50% #1 æ?");
+        let db = open(&odd).await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(Backend::of(&db), Backend::Sqlite);
+        db.close().await;
+        assert!(odd.join("brevdue.sqlite3").is_file());
     }
 }
 
@@ -210,7 +246,9 @@ pub struct Sql<'q> {
 
 impl std::fmt::Debug for Sql<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Sql").field("text", &self.text).finish_non_exhaustive()
+        f.debug_struct("Sql")
+            .field("text", &self.text)
+            .finish_non_exhaustive()
     }
 }
 

@@ -2,9 +2,9 @@
 //! (CVR) are made on first need (first delivery, or the owner's first look) with the four
 //! system folders every mailbox has.
 
+use crate::db::Conn;
 use brevdue_api::{FolderType, OwnerType};
 use chrono::{DateTime, Utc};
-use crate::db::Conn;
 use uuid::Uuid;
 
 use crate::timefmt;
@@ -50,10 +50,7 @@ fn info(row: InfoRow) -> MailboxInfo {
 }
 
 /// The mailbox `id`, if it exists.
-pub(crate) async fn get(
-    conn: &mut Conn,
-    id: &str,
-) -> Result<Option<MailboxInfo>, sqlx::Error> {
+pub(crate) async fn get(conn: &mut Conn, id: &str) -> Result<Option<MailboxInfo>, sqlx::Error> {
     let row: Option<InfoRow> = sqlx::query_as(&format!("{SELECT_INFO} WHERE mb.id = $1"))
         .bind(id)
         .fetch_optional(conn)
@@ -68,10 +65,11 @@ pub(crate) async fn owned_by_person(
     now: DateTime<Utc>,
 ) -> Result<Vec<MailboxInfo>, sqlx::Error> {
     ensure_for_person(&mut *conn, person_id, now).await?;
-    let cvrs: Vec<(String,)> = sqlx::query_as("SELECT cvr FROM company_rights WHERE person_id = $1")
-        .bind(person_id)
-        .fetch_all(&mut *conn)
-        .await?;
+    let cvrs: Vec<(String,)> =
+        sqlx::query_as("SELECT cvr FROM company_rights WHERE person_id = $1")
+            .bind(person_id)
+            .fetch_all(&mut *conn)
+            .await?;
     for (cvr,) in &cvrs {
         ensure_for_company(&mut *conn, cvr, now).await?;
     }

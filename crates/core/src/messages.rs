@@ -4,6 +4,7 @@
 //! Every handler first asks [`access`] for the caller's grant on the mailbox and narrows every
 //! query to what the grant may see; a message outside it is 404.
 
+use crate::db::{Backend, Conn, Flag, Sql};
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
@@ -14,7 +15,6 @@ use brevdue_api::{
     MessageSender, MessageSummary, Page,
 };
 use serde::Deserialize;
-use crate::db::{Backend, Conn, Flag, Sql};
 use utoipa::IntoParams;
 
 use crate::access::{self, Action, Grant};

@@ -2,13 +2,13 @@
 //! limited to some folders and until a time; lists and revokes such grants. What a
 //! representative may then do is decided in [`access`](crate::access).
 
+use crate::db::Conn;
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use brevdue_api::{ErrorBody, ErrorCode, GrantRepresentative, Representative};
 use chrono::{DateTime, Utc};
-use crate::db::Conn;
 use uuid::Uuid;
 
 use crate::access::{self, Action};

@@ -25,11 +25,11 @@
 
 use std::io::{self, BufReader, Read, Write};
 
+use crate::db::Conn;
 use brevdue_api::{ErrorCode, FolderType, MemoAccepted, MemoStatus, RoutedTo};
 use brevdue_memo::{DocumentKind, FileId, FileMeta, Message, Sink};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use sha2::{Digest, Sha256};
-use crate::db::Conn;
 use tempfile::NamedTempFile;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use uuid::Uuid;
@@ -479,11 +479,12 @@ pub(crate) async fn default_recipient(
     db: &crate::db::Db,
     authority_id: &str,
 ) -> Result<Option<String>, sqlx::Error> {
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT system_id FROM authority_default_recipients WHERE authority_id = $1")
-            .bind(authority_id)
-            .fetch_optional(db)
-            .await?;
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT system_id FROM authority_default_recipients WHERE authority_id = $1",
+    )
+    .bind(authority_id)
+    .fetch_optional(db)
+    .await?;
     Ok(row.map(|(s,)| s))
 }
 
@@ -705,11 +706,7 @@ async fn deliver(
 
 /// The result given for the memo `uuid` if it was accepted before. A messageUUID another
 /// authority (or another mailbox) used is a conflict.
-async fn existing(
-    conn: &mut Conn,
-    uuid: &str,
-    origin: &Origin,
-) -> ApiResult<Option<Accepted>> {
+async fn existing(conn: &mut Conn, uuid: &str, origin: &Origin) -> ApiResult<Option<Accepted>> {
     let row: Option<MemoRow> = sqlx::query_as(MEMO_ROW)
         .bind(uuid)
         .fetch_optional(conn)

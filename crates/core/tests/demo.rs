@@ -12,6 +12,9 @@
 // The helpers below are test code too; clippy's test allowances reach only `#[test]` functions.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
+#[path = "support/postgres.rs"]
+mod postgres;
+
 use std::collections::HashSet;
 use std::process::Command;
 
@@ -736,6 +739,7 @@ async fn seeding_a_fresh_database_routes_every_letter_and_a_second_seeding_does_
     let dir = tempfile::tempdir().unwrap();
     let config = brevdue_core::Config {
         clock: brevdue_core::Clock::manual(now),
+        database_url: postgres::test_database_url(),
         ..brevdue_core::Config::new(dir.path())
     };
     let state = brevdue_core::open_state(&config, url::Url::parse("http://127.0.0.1/").unwrap())
@@ -784,15 +788,16 @@ async fn seeding_a_fresh_database_routes_every_letter_and_a_second_seeding_does_
     // Each letter in its recipient's mailbox, received when it was sent, read when old.
     for l in &letters {
         let uuid = l.message.message_uuid.to_string();
-        let (received, read, folder, sender): (String, brevdue_core::db::Flag, String, String) = sqlx::query_as(
-            "SELECT m.received_at, m.read, f.name, s.sender_authority_id FROM messages m \
+        let (received, read, folder, sender): (String, brevdue_core::db::Flag, String, String) =
+            sqlx::query_as(
+                "SELECT m.received_at, m.read, f.name, s.sender_authority_id FROM messages m \
              JOIN folders f ON f.id = m.folder_id JOIN memos s ON s.message_uuid = m.message_uuid \
              WHERE m.message_uuid = $1",
-        )
-        .bind(&uuid)
-        .fetch_one(db)
-        .await
-        .unwrap();
+            )
+            .bind(&uuid)
+            .fetch_one(db)
+            .await
+            .unwrap();
         let received = parse_db_time(&received);
         if l.message.do_not_deliver_until_date.is_none() {
             assert!(
@@ -898,6 +903,7 @@ async fn a_seeding_that_stopped_half_way_is_finished_by_the_next() {
     let dir = tempfile::tempdir().unwrap();
     let config = brevdue_core::Config {
         clock: brevdue_core::Clock::manual(now),
+        database_url: postgres::test_database_url(),
         ..brevdue_core::Config::new(dir.path())
     };
     let state = brevdue_core::open_state(&config, url::Url::parse("http://127.0.0.1/").unwrap())

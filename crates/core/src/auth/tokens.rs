@@ -137,10 +137,7 @@ async fn issue(
 }
 
 /// Revokes a grant: every access and refresh token of it stops working at once.
-pub(crate) async fn revoke_grant(
-    conn: &mut Conn,
-    grant_id: &str,
-) -> Result<(), sqlx::Error> {
+pub(crate) async fn revoke_grant(conn: &mut Conn, grant_id: &str) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE auth_grants SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
         .bind(now())
         .bind(grant_id)

@@ -212,9 +212,7 @@ pub(crate) async fn import(
     let parsed = parse(authority_id, csv, &mut problems);
 
     // Reads and writes in one write transaction, so that what was checked is what is changed.
-    let mut tx = crate::db::begin_write(db)
-        .await
-        .map_err(StoreError::from)?;
+    let mut tx = crate::db::begin_write(db).await.map_err(StoreError::from)?;
     if store::get_authority(&mut tx, authority_id).await?.is_none() {
         return Err(ContactsError::UnknownAuthority);
     }

@@ -4,11 +4,11 @@
 
 use std::collections::HashMap;
 
+use crate::db::{Conn, Flag, Sql};
 use brevdue_api::contacts::{
     Audience, AuthorityType, ClassificationCode, CodeKind, ExtraField, LocationCode,
     LocationCodeType,
 };
-use crate::db::{Conn, Flag, Sql};
 
 use super::model::{Authority, ContactGroup, ContactPoint};
 use super::search;
@@ -211,9 +211,7 @@ async fn load_points(
         by_id.insert(point.id.clone(), (point, authority));
     }
 
-    let mut q = Sql::new(
-        "SELECT contact_point_id, kind, code, label FROM contact_point_codes",
-    );
+    let mut q = Sql::new("SELECT contact_point_id, kind, code, label FROM contact_point_codes");
     scope.push(&mut q, "contact_point_id");
     q.push(" ORDER BY contact_point_id, position");
     let codes: Vec<(String, String, String, String)> =
@@ -229,8 +227,7 @@ async fn load_points(
         }
     }
 
-    let mut q =
-        Sql::new("SELECT contact_point_id, group_id FROM contact_group_members");
+    let mut q = Sql::new("SELECT contact_point_id, group_id FROM contact_group_members");
     scope.push(&mut q, "contact_point_id");
     q.push(" ORDER BY contact_point_id, group_id");
     let members: Vec<(String, String)> = q.build_query_as().fetch_all(&mut *conn).await?;
@@ -300,9 +297,8 @@ pub(crate) async fn list_groups(
     conn: &mut Conn,
     authority_id: Option<&str>,
 ) -> Result<Vec<ContactGroup>, StoreError> {
-    let mut q = Sql::new(
-        "SELECT id, authority_id, parent_id, name, description FROM contact_groups",
-    );
+    let mut q =
+        Sql::new("SELECT id, authority_id, parent_id, name, description FROM contact_groups");
     if let Some(authority_id) = authority_id {
         q.push(" WHERE authority_id = ").push_bind(authority_id);
     }
@@ -358,9 +354,7 @@ pub(crate) async fn list_contact_point_owners(
 ) -> Result<Vec<(String, String)>, StoreError> {
     let mut out = Vec::new();
     for chunk in ids.chunks(CHUNK) {
-        let mut q = Sql::new(
-            "SELECT id, authority_id FROM contact_points WHERE id IN (",
-        );
+        let mut q = Sql::new("SELECT id, authority_id FROM contact_points WHERE id IN (");
         push_list(&mut q, chunk);
         q.push(")");
         let rows: Vec<(String, String)> = q.build_query_as().fetch_all(&mut *conn).await?;
@@ -371,10 +365,7 @@ pub(crate) async fn list_contact_point_owners(
 
 /// Writes a contact group. Fails with [`StoreError::OtherAuthority`] if the id is another
 /// authority's.
-pub(crate) async fn upsert_group(
-    conn: &mut Conn,
-    group: &ContactGroup,
-) -> Result<(), StoreError> {
+pub(crate) async fn upsert_group(conn: &mut Conn, group: &ContactGroup) -> Result<(), StoreError> {
     let done = sqlx::query(
         "INSERT INTO contact_groups (id, authority_id, parent_id, name, sort_key, description) \
          VALUES ($1, $2, $3, $4, $5, $6) \
@@ -495,9 +486,7 @@ pub(crate) async fn upsert_contact_point(
         q.build().execute(&mut *conn).await?;
     }
     if !point.group_ids.is_empty() {
-        let mut q = Sql::new(
-            "INSERT INTO contact_group_members (group_id, contact_point_id) ",
-        );
+        let mut q = Sql::new("INSERT INTO contact_group_members (group_id, contact_point_id) ");
         q.push("VALUES ");
         for (i, g) in point.group_ids.iter().enumerate() {
             q.push(if i == 0 { "(" } else { ", (" });

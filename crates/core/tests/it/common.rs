@@ -55,6 +55,15 @@ pub struct World {
     tokens: Mutex<HashMap<String, String>>,
 }
 
+/// The URL of `db` if it is PostgreSQL (`None`: SQLite in the data folder), to start another
+/// core on the same database.
+pub fn database_url(db: &brevdue_core::db::Db) -> Option<String> {
+    let url = db.connect_options().database_url.clone();
+    url.scheme()
+        .starts_with("postgres")
+        .then(|| url.to_string())
+}
+
 /// The public client the tests sign people in through.
 pub const CLIENT: &str = "brevdue-cli";
 

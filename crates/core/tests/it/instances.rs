@@ -122,7 +122,11 @@ async fn a_value_dated_message_is_released_once_by_two_instances() {
         brevdue_core::release::release_due(w.server.state()),
         brevdue_core::release::release_due(second.state()),
     );
-    assert_eq!(a.unwrap() + b.unwrap(), 20, "each released once, by one of them");
+    assert_eq!(
+        a.unwrap() + b.unwrap(),
+        20,
+        "each released once, by one of them"
+    );
 
     let (status, feed) = get_at(&w, second.url(), &alice, &feed_path).await;
     assert_eq!(status, StatusCode::OK);

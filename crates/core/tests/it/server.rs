@@ -65,6 +65,7 @@ async fn a_restart_on_the_same_folder_keeps_everything() {
     w.deliver(&MemoSpec::to_cpr(ALICE_CPR, "Før genstart"))
         .await;
     let data = w.dir.path().join("data");
+    let database_url = database_url(w.db());
     let World {
         server,
         dir,
@@ -75,6 +76,7 @@ async fn a_restart_on_the_same_folder_keeps_everything() {
     server.shutdown().await.unwrap();
     let mut config = brevdue_core::Config::new(&data);
     config.clock = clock;
+    config.database_url = database_url;
     let again = brevdue_core::start(config).await.unwrap();
     // Signed in through the restarted server's database.
     let tokens = again

@@ -447,7 +447,8 @@ async fn a_forward_reaches_a_citizen_and_is_in_sent() {
     );
     // Bob sees who forwarded it; it is not post from an authority.
     let (sender_public,): (i64,) = sqlx::query_as(
-        "SELECT sender_public FROM messages WHERE mailbox_id = $1 AND message_uuid = $2",
+        "SELECT CAST(sender_public AS INTEGER) FROM messages \
+         WHERE mailbox_id = $1 AND message_uuid = $2",
     )
     .bind(&bob_mailbox)
     .bind(forward.uuid.to_string())

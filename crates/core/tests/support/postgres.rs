@@ -10,6 +10,8 @@
 //! database of its own.
 
 #![allow(dead_code)]
+// Test support: a failure to start the test database fails the test, loudly.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -17,18 +19,28 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 /// Whether this run's tests use PostgreSQL.
-pub fn on_postgres() -> bool {
+pub(crate) fn on_postgres() -> bool {
     std::env::var("BREVDUE_TEST_DATABASE").is_ok_and(|v| v.eq_ignore_ascii_case("postgres"))
 }
 
 /// A fresh, empty database for one test on this run's database: `None` for SQLite (the core
 /// then keeps it in its data folder), else a PostgreSQL URL.
-pub fn test_database_url() -> Option<String> {
+pub(crate) fn test_database_url() -> Option<String> {
     on_postgres().then(fresh_postgres_database)
 }
 
+/// Opens this run's database for one test: SQLite in `dir`, or a fresh PostgreSQL database.
+pub(crate) async fn open_test_db(dir: &Path) -> brevdue_core::db::Db {
+    match test_database_url() {
+        Some(url) => brevdue_core::db::open_url(&url)
+            .await
+            .expect("PostgreSQL opens"),
+        None => brevdue_core::db::open(dir).await.expect("SQLite opens"),
+    }
+}
+
 /// A new, empty PostgreSQL database, as a URL.
-pub fn fresh_postgres_database() -> String {
+pub(crate) fn fresh_postgres_database() -> String {
     let server = server_url();
     let name = format!("brevdue_test_{}", uuid::Uuid::new_v4().simple());
     let out = Command::new(psql())
@@ -48,7 +60,7 @@ pub fn fresh_postgres_database() -> String {
 }
 
 /// The URL of the PostgreSQL server the tests use (its `postgres` database).
-pub fn server_url() -> &'static str {
+pub(crate) fn server_url() -> &'static str {
     static URL: OnceLock<String> = OnceLock::new();
     URL.get_or_init(|| match std::env::var("BREVDUE_TEST_POSTGRES") {
         Ok(url) if !url.is_empty() => url,
@@ -58,7 +70,7 @@ pub fn server_url() -> &'static str {
 
 /// The folder with PostgreSQL's programs: `PG_BIN`, else the newest
 /// `/usr/lib/postgresql/<version>/bin` (Debian and Ubuntu), else whatever `PATH` finds.
-pub fn bin_dir() -> Option<PathBuf> {
+pub(crate) fn bin_dir() -> Option<PathBuf> {
     if let Ok(dir) = std::env::var("PG_BIN") {
         return Some(PathBuf::from(dir));
     }
@@ -119,13 +131,25 @@ fn start_cluster() -> String {
             .arg(&dir)
             .status()
             .expect("chown runs");
-        assert!(chown.success(), "the postgres user must exist (apt-get install postgresql)");
+        assert!(
+            chown.success(),
+            "the postgres user must exist (apt-get install postgresql)"
+        );
     }
     let data = dir.join("data");
     let initdb = as_owner(&program("initdb"))
         .arg("-D")
         .arg(&data)
-        .args(["-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"])
+        .args([
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        ])
         .output()
         .unwrap_or_else(|e| panic!("initdb could not run ({e}): apt-get install postgresql"));
     assert!(
@@ -135,7 +159,11 @@ fn start_cluster() -> String {
     );
     let port = free_port();
     let postgres = program("postgres");
-    let owner = if is_root() { "runuser -u postgres -- " } else { "" };
+    let owner = if is_root() {
+        "runuser -u postgres -- "
+    } else {
+        ""
+    };
     // The watcher: runs the server, stops it when this test process is gone, then tidies up.
     let script = format!(
         "{owner}'{postgres}' -D '{data}' -p {port} -k '{dir}' -c listen_addresses=127.0.0.1 \
@@ -148,6 +176,8 @@ fn start_cluster() -> String {
         dir = dir.display(),
         me = std::process::id(),
     );
+    // The watcher outlives this process by design (it notices the end of it): never waited for.
+    #[allow(clippy::zombie_processes)]
     Command::new("sh")
         .arg("-c")
         .arg(script)

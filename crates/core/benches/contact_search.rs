@@ -13,7 +13,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use brevdue_core::contacts::{ContactPoints, SearchQuery, router};
-use brevdue_core::db;
+
+// `BREVDUE_TEST_DATABASE=postgres scripts/with-postgres cargo bench …` runs on PostgreSQL.
+#[path = "../tests/support/postgres.rs"]
+mod postgres;
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
@@ -281,7 +284,8 @@ fn main() -> anyhow::Result<()> {
 
 async fn run(target: usize, per_class: usize) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let pool = db::open(dir.path()).await?;
+    let pool = postgres::open_test_db(dir.path()).await;
+    println!("database: {:?}", brevdue_core::db::Backend::of(&pool));
     let mut rng = StdRng::seed_from_u64(20261127);
     let world = build_world(target, &mut rng);
     for (i, (id, _)) in world.csv_by_authority.iter().enumerate() {

@@ -165,13 +165,15 @@ fn start_cluster() -> String {
         ""
     };
     // The watcher: runs the server, stops it when this test process is gone, then tidies up.
+    // pg_ctl signals the postmaster itself (runuser would not pass a signal on).
     let script = format!(
         "{owner}'{postgres}' -D '{data}' -p {port} -k '{dir}' -c listen_addresses=127.0.0.1 \
          -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
          -c max_connections=200 >'{dir}/log' 2>&1 & pg=$!; \
          while kill -0 {me} 2>/dev/null && kill -0 $pg 2>/dev/null; do sleep 0.5; done; \
-         kill -INT $pg 2>/dev/null; wait $pg; rm -rf '{dir}'",
+         {owner}'{pg_ctl}' -D '{data}' -m fast -w stop >/dev/null 2>&1; wait $pg; rm -rf '{dir}'",
         postgres = postgres.display(),
+        pg_ctl = program("pg_ctl").display(),
         data = data.display(),
         dir = dir.display(),
         me = std::process::id(),

@@ -31,6 +31,10 @@ pub(crate) struct ServeArgs {
     /// with --demo a temporary folder removed at exit).
     #[arg(long, value_name = "DIR")]
     data: Option<PathBuf>,
+    /// The database as a URL, e.g. postgres://brevdue@localhost/brevdue (default: SQLite in
+    /// the data folder). Several cores may serve from one PostgreSQL database.
+    #[arg(long, value_name = "URL")]
+    database: Option<String>,
 }
 
 pub(crate) fn run(args: ServeArgs) -> Result<Outcome, Failure> {
@@ -41,6 +45,7 @@ pub(crate) fn run(args: ServeArgs) -> Result<Outcome, Failure> {
         data_dir: args.data,
         demo: args.demo,
         test_login: args.test_login,
+        database: args.database,
     };
     runtime
         .block_on(brevdue_core::cli_serve(options))

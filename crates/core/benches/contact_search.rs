@@ -13,7 +13,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use brevdue_core::contacts::{ContactPoints, SearchQuery, router};
-use brevdue_core::db;
+
+// `BREVDUE_TEST_DATABASE=postgres scripts/with-postgres cargo bench …` runs on PostgreSQL.
+#[path = "../tests/support/postgres.rs"]
+mod postgres;
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
@@ -281,18 +284,21 @@ fn main() -> anyhow::Result<()> {
 
 async fn run(target: usize, per_class: usize) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let pool = db::open(dir.path()).await?;
+    let pool = postgres::open_test_db(dir.path()).await;
+    println!("database: {:?}", brevdue_core::db::Backend::of(&pool));
     let mut rng = StdRng::seed_from_u64(20261127);
     let world = build_world(target, &mut rng);
     for (i, (id, _)) in world.csv_by_authority.iter().enumerate() {
         let kind = ["MUNICIPALITY", "REGION", "STATE", "OTHER"][i % 4];
-        sqlx::query("INSERT INTO authorities (id, cvr, name, authority_type) VALUES (?, ?, ?, ?)")
-            .bind(id)
-            .bind(format!("{:08}", 29_000_000 + i))
-            .bind(format!("Myndighed {i}"))
-            .bind(kind)
-            .execute(&pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO authorities (id, cvr, name, authority_type) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(format!("{:08}", 29_000_000 + i))
+        .bind(format!("Myndighed {i}"))
+        .bind(kind)
+        .execute(&pool)
+        .await?;
     }
     let contacts = ContactPoints::new(pool.clone());
     let started = Instant::now();

@@ -11,6 +11,8 @@
 
 mod common;
 
+use brevdue_core::db::Backend;
+
 use std::time::Instant;
 
 use common::*;
@@ -41,6 +43,7 @@ async fn main() {
         .expect("post");
     assert_eq!(r.status(), 201, "{}", r.text().await.unwrap_or_default());
 
+    let backend = Backend::of(db);
     let fill = Instant::now();
     let mut tx = db.begin().await.expect("tx");
     for i in 1..messages {
@@ -53,15 +56,26 @@ async fn main() {
             (i / 60) % 60,
             i % 60
         );
-        sqlx::query("INSERT INTO memos (message_uuid, sender_system_id, sender_authority_id, routed_to, mailbox_id, label, raw_sha256, raw_size, model_json, visible_from, accepted_at, status) SELECT ?, sender_system_id, sender_authority_id, routed_to, mailbox_id, ?, raw_sha256, raw_size, model_json, ?, ?, status FROM memos LIMIT 1")
+        sqlx::query("INSERT INTO memos (message_uuid, sender_system_id, sender_authority_id, routed_to, mailbox_id, label, raw_sha256, raw_size, model_json, visible_from, accepted_at, status) SELECT $1, sender_system_id, sender_authority_id, routed_to, mailbox_id, $2, raw_sha256, raw_size, model_json, $3, $4, status FROM memos LIMIT 1")
             .bind(&uuid).bind(format!("Brev {i}")).bind(&at).bind(&at)
             .execute(&mut *tx).await.expect("memo");
-        let (seq,): (i64,) = sqlx::query_as("INSERT INTO messages (id, mailbox_id, message_uuid, folder_id, label, sender_id, sender_id_type, sender_label, sender_public, received_at, has_attachments, visible, read, change_seq) SELECT ?, mailbox_id, ?, folder_id, ?, sender_id, sender_id_type, sender_label, 1, ?, 0, 1, ?, ? FROM messages LIMIT 1 RETURNING seq")
+        let (seq,): (i64,) = sqlx::query_as("INSERT INTO messages (id, mailbox_id, message_uuid, folder_id, label, sender_id, sender_id_type, sender_label, sender_public, received_at, has_attachments, visible, read, change_seq) SELECT $1, mailbox_id, $2, folder_id, $3, sender_id, sender_id_type, sender_label, TRUE, $4, FALSE, TRUE, $5, $6 FROM messages LIMIT 1 RETURNING seq")
             .bind(uuid::Uuid::new_v4().to_string()).bind(&uuid).bind(format!("Brev {i}")).bind(&at).bind(i % 3 == 0).bind(i + 10)
             .fetch_one(&mut *tx).await.expect("message");
-        sqlx::query("INSERT INTO message_search (rowid, label, sender, body) VALUES (?, ?, 'Testrup Kommune', 'Kære modtager, der er nyt om din sag.')")
-            .bind(seq).bind(format!("Brev {i}"))
-            .execute(&mut *tx).await.expect("search");
+        let index = match backend {
+            Backend::Sqlite => {
+                "INSERT INTO message_search (rowid, label, sender, body) VALUES ($1, $2, 'Testrup Kommune', 'Kære modtager, der er nyt om din sag.')"
+            }
+            Backend::Postgres => {
+                "INSERT INTO message_search (seq, document) VALUES ($1, strip(to_tsvector('danish', $2 || ' testrup kommune kære modtager der er nyt om din sag') || to_tsvector('simple', $2 || ' testrup kommune kære modtager der er nyt om din sag')))"
+            }
+        };
+        sqlx::query(index)
+            .bind(seq)
+            .bind(format!("Brev {i}"))
+            .execute(&mut *tx)
+            .await
+            .expect("search");
     }
     tx.commit().await.expect("commit");
     sqlx::query("ANALYZE").execute(db).await.expect("analyze");

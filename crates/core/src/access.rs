@@ -13,9 +13,9 @@
 //! - A caller who may not know that a mailbox or message exists gets 404, never 403; 403 is
 //!   for a caller who sees the thing but may not do this to it.
 
+use crate::db::{Conn, Sql};
 use brevdue_api::{AccessType, Mailbox, MailboxAccess, Permissions};
 use chrono::{DateTime, Utc};
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 use crate::auth::{Caller, SystemRole};
 use crate::error::{ApiError, ApiResult};
@@ -116,20 +116,17 @@ impl Grant {
 
     /// Narrows a query over `messages` (aliased `alias`) to what the caller may see; the
     /// query's WHERE clause must already be open.
-    pub fn push_message_scope(&self, q: &mut QueryBuilder<'_, Sqlite>, alias: &str) {
-        q.push(format!(" AND {alias}.visible = 1"));
+    pub fn push_message_scope(&self, q: &mut Sql<'_>, alias: &str) {
+        q.push(format!(" AND {alias}.visible = TRUE"));
         if self.public_senders_only() {
-            q.push(format!(" AND {alias}.sender_public = 1"));
+            q.push(format!(" AND {alias}.sender_public = TRUE"));
         }
         if let Some(ids) = &self.folder_ids {
             if ids.is_empty() {
-                q.push(" AND 0");
+                q.push(" AND FALSE");
             } else {
                 q.push(format!(" AND {alias}.folder_id IN ("));
-                let mut list = q.separated(", ");
-                for id in ids {
-                    list.push_bind(id.clone());
-                }
+                q.push_bind_list(ids.iter().cloned());
                 q.push(")");
             }
         }
@@ -203,7 +200,7 @@ fn rep_grant(mailbox: MailboxInfo, person_id: &str, row: RepRow) -> Grant {
 /// Every mailbox the caller may use: their own, their companies', and those they represent
 /// (active grants only). Own mailboxes are made on first look. 403 for a system.
 pub async fn mailboxes(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     caller: &Caller,
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<Grant>> {
@@ -222,7 +219,7 @@ pub async fn mailboxes(
         .collect();
     let reps: Vec<RepRow> = sqlx::query_as(
         "SELECT id, mailbox_id, folder_ids, expires_at FROM representatives \
-         WHERE person_id = ? AND (expires_at IS NULL OR expires_at > ?) ORDER BY created_at",
+         WHERE person_id = $1 AND (expires_at IS NULL OR expires_at > $2) ORDER BY created_at",
     )
     .bind(person_id)
     .bind(timefmt::to_db(now))
@@ -241,7 +238,7 @@ pub async fn mailboxes(
 
 /// The caller's access to mailbox `id`; 404 if they have none (or it does not exist).
 pub async fn mailbox(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     caller: &Caller,
     id: &str,
     now: DateTime<Utc>,
@@ -255,7 +252,7 @@ pub async fn mailbox(
     let owner = match (&mailbox.person_id, &mailbox.cvr) {
         (Some(p), _) => p == person_id,
         (None, Some(cvr)) => {
-            sqlx::query("SELECT 1 FROM company_rights WHERE person_id = ? AND cvr = ?")
+            sqlx::query("SELECT 1 FROM company_rights WHERE person_id = $1 AND cvr = $2")
                 .bind(person_id)
                 .bind(cvr)
                 .fetch_optional(&mut *conn)
@@ -276,7 +273,7 @@ pub async fn mailbox(
     }
     let rep: Option<RepRow> = sqlx::query_as(
         "SELECT id, mailbox_id, folder_ids, expires_at FROM representatives \
-         WHERE mailbox_id = ? AND person_id = ? AND (expires_at IS NULL OR expires_at > ?)",
+         WHERE mailbox_id = $1 AND person_id = $2 AND (expires_at IS NULL OR expires_at > $3)",
     )
     .bind(id)
     .bind(person_id)

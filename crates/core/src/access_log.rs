@@ -12,13 +12,13 @@
 //! half minute, or a PDF viewer fetching a file in ranges, would otherwise bury the reads that
 //! matter.
 
+use crate::db::Conn;
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use brevdue_api::{AccessKind, AccessLogEntry, AccessType, ErrorBody, Page};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use sqlx::SqliteConnection;
 use utoipa::IntoParams;
 
 use crate::access::{self, Grant};
@@ -52,7 +52,7 @@ fn kind_from_db(kind: &str) -> Option<AccessKind> {
 /// Records that the holder of `grant` did `kind` (to `message_id`) at `now`, if they act as
 /// a representative; an owner's own reads are not logged.
 pub(crate) async fn record(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     grant: &Grant,
     kind: AccessKind,
     message_id: Option<&str>,
@@ -68,7 +68,7 @@ pub(crate) async fn record(
         "INSERT INTO access_log (mailbox_id, person_id, representative_id, kind, message_id, at) \
          SELECT $1, $2, $3, $4, $5, $6 WHERE NOT EXISTS ( \
            SELECT 1 FROM access_log WHERE mailbox_id = $1 AND person_id = $2 AND kind = $4 \
-           AND message_id IS $5 AND at > $7)",
+           AND message_id IS NOT DISTINCT FROM $5 AND at > $7)",
     )
     .bind(&grant.mailbox.id)
     .bind(&grant.person_id)
@@ -126,14 +126,14 @@ pub(crate) async fn list(
     }
     let page = p.page.unwrap_or(0);
     let size = p.size.unwrap_or(100).clamp(1, MAX_PAGE_SIZE);
-    let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM access_log WHERE mailbox_id = ?")
+    let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM access_log WHERE mailbox_id = $1")
         .bind(&grant.mailbox.id)
         .fetch_one(&mut *conn)
         .await?;
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT l.seq, l.mailbox_id, l.person_id, p.name, l.representative_id, l.kind, \
          l.message_id, l.at FROM access_log l JOIN persons p ON p.id = l.person_id \
-         WHERE l.mailbox_id = ? ORDER BY l.seq DESC LIMIT ? OFFSET ?",
+         WHERE l.mailbox_id = $1 ORDER BY l.seq DESC LIMIT $2 OFFSET $3",
     )
     .bind(&grant.mailbox.id)
     .bind(i64::from(size))

@@ -14,6 +14,10 @@ use std::sync::Arc;
 
 use tempfile::NamedTempFile;
 
+/// How long a temporary file stays untouched before a starting instance takes it for a
+/// leftover (a request spools for minutes at most).
+pub const LEFTOVER_AGE: std::time::Duration = std::time::Duration::from_secs(3600);
+
 /// The store: a folder of blobs and a folder of temporary files beside it.
 #[derive(Debug, Clone)]
 pub struct BlobStore {
@@ -23,13 +27,21 @@ pub struct BlobStore {
 
 impl BlobStore {
     /// Opens the store in `root` (creating it) with its temporary files in `tmp`, which must be
-    /// on the same file system. Leftover temporary files of an earlier run are removed.
+    /// on the same file system. Leftover temporary files of an earlier run are removed: those
+    /// untouched for [`LEFTOVER_AGE`], since several instances may share one store, and a
+    /// younger file may be another instance's request in flight.
     pub fn open(root: &Path, tmp: &Path) -> io::Result<Self> {
         std::fs::create_dir_all(root)?;
         std::fs::create_dir_all(tmp)?;
         for entry in std::fs::read_dir(tmp)? {
             let entry = entry?;
-            if entry.file_type()?.is_file() {
+            let meta = entry.metadata()?;
+            let old = meta
+                .modified()
+                .ok()
+                .and_then(|m| m.elapsed().ok())
+                .is_some_and(|age| age >= LEFTOVER_AGE);
+            if meta.is_file() && old {
                 // A leftover of a run that stopped mid-request: never referenced.
                 let _ = std::fs::remove_file(entry.path());
             }
@@ -120,5 +132,23 @@ mod tests {
         assert!(store.contains(&sha));
         assert_eq!(std::fs::read_dir(store.tmp_dir()).unwrap().count(), 0);
         assert!(store.open_blob("../../etc/passwd").is_err());
+    }
+
+    #[test]
+    fn opening_removes_old_leftovers_and_keeps_another_instances_spool() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, tmp) = (dir.path().join("blobs"), dir.path().join("tmp"));
+        let store = BlobStore::open(&root, &tmp).unwrap();
+        let in_flight = store.temp_file().unwrap();
+        let (old, old_path) = store.temp_file().unwrap().keep().unwrap();
+        let long_ago = std::time::SystemTime::now() - LEFTOVER_AGE * 2;
+        old.set_modified(long_ago).unwrap();
+        drop(old);
+        BlobStore::open(&root, &tmp).unwrap(); // a second instance starts
+        assert!(
+            in_flight.path().exists(),
+            "a request in flight keeps its spool file"
+        );
+        assert!(!old_path.exists(), "an old leftover is removed");
     }
 }

@@ -11,12 +11,12 @@
 //! A representative limited to some folders is told a message that moved out of their
 //! folders as deleted; post from non-public senders never appears for them at all.
 
+use crate::db::Conn;
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use brevdue_api::{ChangeFeed, ErrorBody};
 use serde::Deserialize;
-use sqlx::SqliteConnection;
 use utoipa::IntoParams;
 
 use crate::access::{self, Action};
@@ -28,7 +28,7 @@ use crate::release;
 use crate::state::AppState;
 
 /// The next change number. Call inside the writing transaction.
-pub(crate) async fn next_seq(conn: &mut SqliteConnection) -> Result<i64, sqlx::Error> {
+pub(crate) async fn next_seq(conn: &mut Conn) -> Result<i64, sqlx::Error> {
     let (value,): (i64,) =
         sqlx::query_as("UPDATE change_sequence SET value = value + 1 WHERE id = 1 RETURNING value")
             .fetch_one(conn)
@@ -38,13 +38,13 @@ pub(crate) async fn next_seq(conn: &mut SqliteConnection) -> Result<i64, sqlx::E
 
 /// Records that message `message_id` was purged from `mailbox_id` as change `seq`.
 pub(crate) async fn tombstone(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     mailbox_id: &str,
     message_id: &str,
     seq: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO message_tombstones (mailbox_id, message_id, change_seq) VALUES (?, ?, ?)",
+        "INSERT INTO message_tombstones (mailbox_id, message_id, change_seq) VALUES ($1, $2, $3)",
     )
     .bind(mailbox_id)
     .bind(message_id)
@@ -91,8 +91,8 @@ pub(crate) async fn feed(
     let grant = access::mailbox(&mut tx, &caller, &mailbox_id, state.clock.now()).await?;
     grant.require(Action::Read)?;
     let rows: Vec<MessageRow> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM messages m WHERE m.mailbox_id = ? AND m.change_seq > ? \
-         AND m.visible = 1 ORDER BY m.change_seq LIMIT ?"
+        "SELECT {COLUMNS} FROM messages m WHERE m.mailbox_id = $1 AND m.change_seq > $2 \
+         AND m.visible = TRUE ORDER BY m.change_seq LIMIT $3"
     ))
     .bind(&grant.mailbox.id)
     .bind(since)
@@ -101,7 +101,7 @@ pub(crate) async fn feed(
     .await?;
     let tombs: Vec<(String, i64)> = sqlx::query_as(
         "SELECT message_id, change_seq FROM message_tombstones \
-         WHERE mailbox_id = ? AND change_seq > ? ORDER BY change_seq LIMIT ?",
+         WHERE mailbox_id = $1 AND change_seq > $2 ORDER BY change_seq LIMIT $3",
     )
     .bind(&grant.mailbox.id)
     .bind(since)

@@ -1,4 +1,4 @@
-//! What `brevdue serve [--demo] [--listen ADDR] [--data DIR]` runs, so that the command line
+//! What `brevdue serve [--demo] [--listen ADDR] [--data DIR] [--database URL]` runs, so that the command line
 //! only parses its arguments and calls [`cli_serve`].
 //!
 //! Without `--demo`: a core on `--listen` (default `127.0.0.1:8080`) with its data in `--data`
@@ -27,6 +27,8 @@ pub struct ServeOptions {
     pub demo: bool,
     /// `--test-login`: the test identity provider without the demo world (loopback only).
     pub test_login: bool,
+    /// `--database URL`: PostgreSQL (`postgres://…`) instead of SQLite in the data folder.
+    pub database: Option<String>,
 }
 
 /// The address `brevdue serve` listens on by default.
@@ -56,6 +58,7 @@ pub async fn cli_start(options: ServeOptions) -> Result<CliServer, ServeError> {
     let mut config = Config::new(data_dir);
     config.listen = options.listen.unwrap_or(DEFAULT_LISTEN);
     config.test_provider = options.demo || options.test_login;
+    config.database_url = options.database.clone();
     let server = start(config).await?;
     let mut demo_messages = 0;
     if options.demo {

@@ -24,7 +24,7 @@ pub(crate) async fn lookup(db: &Db, id: &str) -> Result<Option<ContactRoute>, Ap
     let Some((point, authority)) = found else {
         return Ok(None);
     };
-    let (authority_cvr,): (String,) = sqlx::query_as("SELECT cvr FROM authorities WHERE id = ?")
+    let (authority_cvr,): (String,) = sqlx::query_as("SELECT cvr FROM authorities WHERE id = $1")
         .bind(&authority.id)
         .fetch_one(db)
         .await?;

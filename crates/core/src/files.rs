@@ -170,7 +170,7 @@ pub(crate) async fn content(
     )
     .await?;
     let (model_json,): (String,) =
-        sqlx::query_as("SELECT model_json FROM memos WHERE message_uuid = ?")
+        sqlx::query_as("SELECT model_json FROM memos WHERE message_uuid = $1")
             .bind(&row.message_uuid)
             .fetch_one(&mut *conn)
             .await?;

@@ -32,7 +32,7 @@ pub(crate) async fn list(
     let grant = access::mailbox(&mut conn, &caller, &mailbox_id, state.clock.now()).await?;
     grant.require(Action::Read)?;
     let folders: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT id, folder_type, name FROM folders WHERE mailbox_id = ? \
+        "SELECT id, folder_type, name FROM folders WHERE mailbox_id = $1 \
          ORDER BY CASE folder_type WHEN 'INBOX' THEN 0 WHEN 'DRAFTS' THEN 1 WHEN 'SENT' THEN 2 \
          WHEN 'DELETED' THEN 4 ELSE 3 END, name",
     )
@@ -64,12 +64,13 @@ pub(crate) async fn list(
 /// Visible messages and unread ones per folder, as the grant may see them, from the counts
 /// the database keeps (see the `folder_counts` migration): one row per folder, however large.
 pub(crate) async fn counts(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut crate::db::Conn,
     grant: &access::Grant,
 ) -> Result<Vec<(String, i64, i64)>, sqlx::Error> {
     let rows: Vec<(String, i64, i64)> = sqlx::query_as(
-        "SELECT folder_id, SUM(total), SUM(unread) FROM folder_counts \
-         WHERE mailbox_id = ? AND (sender_public = 1 OR ?) GROUP BY folder_id",
+        "SELECT folder_id, CAST(SUM(total) AS BIGINT), CAST(SUM(unread) AS BIGINT) \
+         FROM folder_counts WHERE mailbox_id = $1 AND (sender_public = TRUE OR $2) \
+         GROUP BY folder_id",
     )
     .bind(&grant.mailbox.id)
     .bind(!grant.public_senders_only())
@@ -101,13 +102,13 @@ pub(crate) async fn create(
             "a folder name is 1 to {MAX_NAME} characters, without control characters"
         )));
     }
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let grant = access::mailbox(&mut tx, &caller, &mailbox_id, state.clock.now()).await?;
     grant.require(Action::CreateFolder)?;
     let id = Uuid::new_v4().to_string();
     let inserted = sqlx::query(
         "INSERT INTO folders (id, mailbox_id, folder_type, name, created_at) \
-         VALUES (?, ?, 'USER_DEFINED', ?, ?) ON CONFLICT DO NOTHING",
+         VALUES ($1, $2, 'USER_DEFINED', $3, $4) ON CONFLICT DO NOTHING",
     )
     .bind(&id)
     .bind(&grant.mailbox.id)
@@ -122,7 +123,7 @@ pub(crate) async fn create(
     if let (Some(rep), Some(limit)) = (&grant.representative_id, &grant.folder_ids) {
         let mut ids = limit.clone();
         ids.push(id.clone());
-        sqlx::query("UPDATE representatives SET folder_ids = ? WHERE id = ?")
+        sqlx::query("UPDATE representatives SET folder_ids = $1 WHERE id = $2")
             .bind(serde_json::to_string(&ids).map_err(|e| ApiError::internal(&e))?)
             .bind(rep)
             .execute(&mut *tx)
@@ -144,14 +145,14 @@ pub(crate) async fn create(
 /// The id of the user folder `name` of a mailbox, made if the mailbox has none of that name.
 /// For seeding a demo world; people make folders through [`create`].
 pub(crate) async fn ensure_user_folder(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut crate::db::Conn,
     mailbox_id: &str,
     name: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<String, sqlx::Error> {
     sqlx::query(
         "INSERT INTO folders (id, mailbox_id, folder_type, name, created_at) \
-         VALUES (?, ?, 'USER_DEFINED', ?, ?) ON CONFLICT DO NOTHING",
+         VALUES ($1, $2, 'USER_DEFINED', $3, $4) ON CONFLICT DO NOTHING",
     )
     .bind(Uuid::new_v4().to_string())
     .bind(mailbox_id)
@@ -160,7 +161,7 @@ pub(crate) async fn ensure_user_folder(
     .execute(&mut *conn)
     .await?;
     let (id,): (String,) = sqlx::query_as(
-        "SELECT id FROM folders WHERE mailbox_id = ? AND name = ? AND folder_type = 'USER_DEFINED'",
+        "SELECT id FROM folders WHERE mailbox_id = $1 AND name = $2 AND folder_type = 'USER_DEFINED'",
     )
     .bind(mailbox_id)
     .bind(name)

@@ -2,9 +2,9 @@
 //! (CVR) are made on first need (first delivery, or the owner's first look) with the four
 //! system folders every mailbox has.
 
+use crate::db::Conn;
 use brevdue_api::{FolderType, OwnerType};
 use chrono::{DateTime, Utc};
-use sqlx::SqliteConnection;
 use uuid::Uuid;
 
 use crate::timefmt;
@@ -50,11 +50,8 @@ fn info(row: InfoRow) -> MailboxInfo {
 }
 
 /// The mailbox `id`, if it exists.
-pub(crate) async fn get(
-    conn: &mut SqliteConnection,
-    id: &str,
-) -> Result<Option<MailboxInfo>, sqlx::Error> {
-    let row: Option<InfoRow> = sqlx::query_as(&format!("{SELECT_INFO} WHERE mb.id = ?"))
+pub(crate) async fn get(conn: &mut Conn, id: &str) -> Result<Option<MailboxInfo>, sqlx::Error> {
+    let row: Option<InfoRow> = sqlx::query_as(&format!("{SELECT_INFO} WHERE mb.id = $1"))
         .bind(id)
         .fetch_optional(conn)
         .await?;
@@ -63,21 +60,22 @@ pub(crate) async fn get(
 
 /// The person's own mailbox and those of the companies they hold rights in, made if missing.
 pub(crate) async fn owned_by_person(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     person_id: &str,
     now: DateTime<Utc>,
 ) -> Result<Vec<MailboxInfo>, sqlx::Error> {
     ensure_for_person(&mut *conn, person_id, now).await?;
-    let cvrs: Vec<(String,)> = sqlx::query_as("SELECT cvr FROM company_rights WHERE person_id = ?")
-        .bind(person_id)
-        .fetch_all(&mut *conn)
-        .await?;
+    let cvrs: Vec<(String,)> =
+        sqlx::query_as("SELECT cvr FROM company_rights WHERE person_id = $1")
+            .bind(person_id)
+            .fetch_all(&mut *conn)
+            .await?;
     for (cvr,) in &cvrs {
         ensure_for_company(&mut *conn, cvr, now).await?;
     }
     let rows: Vec<InfoRow> = sqlx::query_as(&format!(
-        "{SELECT_INFO} WHERE mb.person_id = ?1 \
-         OR mb.cvr IN (SELECT cvr FROM company_rights WHERE person_id = ?1) \
+        "{SELECT_INFO} WHERE mb.person_id = $1 \
+         OR mb.cvr IN (SELECT cvr FROM company_rights WHERE person_id = $1) \
          ORDER BY mb.owner_type, COALESCE(p.name, c.name)"
     ))
     .bind(person_id)
@@ -88,7 +86,7 @@ pub(crate) async fn owned_by_person(
 
 /// The id of the person's mailbox, made with its folders if it does not exist.
 pub(crate) async fn ensure_for_person(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     person_id: &str,
     now: DateTime<Utc>,
 ) -> Result<String, sqlx::Error> {
@@ -97,7 +95,7 @@ pub(crate) async fn ensure_for_person(
 
 /// The id of the company's mailbox, made with its folders if it does not exist.
 pub(crate) async fn ensure_for_company(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     cvr: &str,
     now: DateTime<Utc>,
 ) -> Result<String, sqlx::Error> {
@@ -105,13 +103,13 @@ pub(crate) async fn ensure_for_company(
 }
 
 async fn ensure(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     column: &'static str,
     owner: &str,
     owner_type: &str,
     now: DateTime<Utc>,
 ) -> Result<String, sqlx::Error> {
-    let select = format!("SELECT id FROM mailboxes WHERE {column} = ?");
+    let select = format!("SELECT id FROM mailboxes WHERE {column} = $1");
     if let Some((id,)) = sqlx::query_as::<_, (String,)>(&select)
         .bind(owner)
         .fetch_optional(&mut *conn)
@@ -124,7 +122,7 @@ async fn ensure(
     // Two first deliveries may race: the UNIQUE owner column lets one win, and both read the
     // winner's id.
     let inserted = sqlx::query(&format!(
-        "INSERT INTO mailboxes (id, owner_type, {column}, created_at) VALUES (?, ?, ?, ?) \
+        "INSERT INTO mailboxes (id, owner_type, {column}, created_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT DO NOTHING"
     ))
     .bind(&id)
@@ -138,7 +136,7 @@ async fn ensure(
         for (kind, name) in SYSTEM_FOLDERS {
             sqlx::query(
                 "INSERT INTO folders (id, mailbox_id, folder_type, name, created_at) \
-                 VALUES (?, ?, ?, ?, ?)",
+                 VALUES ($1, $2, $3, $4, $5)",
             )
             .bind(Uuid::new_v4().to_string())
             .bind(&id)
@@ -159,12 +157,12 @@ async fn ensure(
 
 /// The id of a mailbox's system folder of `kind`.
 pub(crate) async fn system_folder(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     mailbox_id: &str,
     kind: FolderType,
 ) -> Result<String, sqlx::Error> {
     let (id,): (String,) =
-        sqlx::query_as("SELECT id FROM folders WHERE mailbox_id = ? AND folder_type = ?")
+        sqlx::query_as("SELECT id FROM folders WHERE mailbox_id = $1 AND folder_type = $2")
             .bind(mailbox_id)
             .bind(kind.as_str())
             .fetch_one(conn)
@@ -174,12 +172,12 @@ pub(crate) async fn system_folder(
 
 /// A folder of a mailbox: its type, if the folder exists in that mailbox.
 pub(crate) async fn folder_type(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     mailbox_id: &str,
     folder_id: &str,
 ) -> Result<Option<FolderType>, sqlx::Error> {
     let row: Option<(String,)> =
-        sqlx::query_as("SELECT folder_type FROM folders WHERE mailbox_id = ? AND id = ?")
+        sqlx::query_as("SELECT folder_type FROM folders WHERE mailbox_id = $1 AND id = $2")
             .bind(mailbox_id)
             .bind(folder_id)
             .fetch_optional(conn)

@@ -70,7 +70,7 @@ pub(crate) async fn recall(
     let uuid = parse_uuid(&uuid)?;
     // Whatever is due is delivered first: a recall at or after the value date is too late.
     release::release_due(&state).await?;
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let row: Option<MemoRow> = sqlx::query_as(MEMO_ROW)
         .bind(&uuid)
         .fetch_optional(&mut *tx)
@@ -88,7 +88,7 @@ pub(crate) async fn recall(
         }
     }
     let flipped = sqlx::query(
-        "UPDATE memos SET status = 'RECALLED' WHERE message_uuid = ? AND status = 'SCHEDULED'",
+        "UPDATE memos SET status = 'RECALLED' WHERE message_uuid = $1 AND status = 'SCHEDULED'",
     )
     .bind(&uuid)
     .execute(&mut *tx)
@@ -101,7 +101,7 @@ pub(crate) async fn recall(
     }
     // Never visible, so no tombstone: no client has seen it.
     let seq: Option<(i64,)> =
-        sqlx::query_as("DELETE FROM messages WHERE message_uuid = ? RETURNING seq")
+        sqlx::query_as("DELETE FROM messages WHERE message_uuid = $1 RETURNING seq")
             .bind(&uuid)
             .fetch_optional(&mut *tx)
             .await?;
@@ -136,7 +136,7 @@ pub(crate) async fn queue(
         "SELECT m.message_uuid, m.label, COALESCE(a.cvr, m.sender_id, ''), m.contact_point_id, \
          m.post_type, m.raw_size, m.visible_from \
          FROM memos m LEFT JOIN authorities a ON a.id = m.sender_authority_id \
-         WHERE m.recipient_system_id = ? AND m.receipted_at IS NULL AND m.status = 'DELIVERED' \
+         WHERE m.recipient_system_id = $1 AND m.receipted_at IS NULL AND m.status = 'DELIVERED' \
          ORDER BY m.accepted_at LIMIT 1000",
     )
     .bind(system_id)
@@ -174,8 +174,8 @@ pub(crate) async fn fetch(
     let uuid = parse_uuid(&uuid)?;
     release::release_due(&state).await?;
     let row: Option<(String, i64)> = sqlx::query_as(
-        "SELECT raw_sha256, raw_size FROM memos WHERE message_uuid = ? \
-         AND recipient_system_id = ? AND status = 'DELIVERED'",
+        "SELECT raw_sha256, raw_size FROM memos WHERE message_uuid = $1 \
+         AND recipient_system_id = $2 AND status = 'DELIVERED'",
     )
     .bind(&uuid)
     .bind(system_id)
@@ -212,8 +212,8 @@ pub(crate) async fn receipt(
     let system_id = access::recipient_system(&caller)?;
     let uuid = parse_uuid(&uuid)?;
     let known = sqlx::query(
-        "UPDATE memos SET receipted_at = COALESCE(receipted_at, ?) WHERE message_uuid = ? \
-         AND recipient_system_id = ? AND status = 'DELIVERED'",
+        "UPDATE memos SET receipted_at = COALESCE(receipted_at, $1) WHERE message_uuid = $2 \
+         AND recipient_system_id = $3 AND status = 'DELIVERED'",
     )
     .bind(timefmt::to_db(state.clock.now()))
     .bind(&uuid)

@@ -4,6 +4,7 @@
 //! Every handler first asks [`access`] for the caller's grant on the mailbox and narrows every
 //! query to what the grant may see; a message outside it is 404.
 
+use crate::db::{Backend, Conn, Flag, Sql};
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
@@ -14,7 +15,6 @@ use brevdue_api::{
     MessageSender, MessageSummary, Page,
 };
 use serde::Deserialize;
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use utoipa::IntoParams;
 
 use crate::access::{self, Action, Grant};
@@ -41,12 +41,17 @@ pub(crate) struct MessageRow {
     pub sender_id: String,
     pub sender_id_type: String,
     pub sender_label: String,
+    #[sqlx(try_from = "Flag")]
     pub sender_public: bool,
     pub received_at: String,
     pub reply_by: Option<String>,
+    #[sqlx(try_from = "Flag")]
     pub has_attachments: bool,
+    #[sqlx(try_from = "Flag")]
     pub visible: bool,
+    #[sqlx(try_from = "Flag")]
     pub read: bool,
+    #[sqlx(try_from = "Flag")]
     pub flagged: bool,
     pub version: i64,
     pub change_seq: i64,
@@ -77,12 +82,12 @@ impl MessageRow {
 
 /// The message `id` of the grant's mailbox, if the grant may see it; else 404.
 pub(crate) async fn visible_message(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     grant: &Grant,
     id: &str,
 ) -> ApiResult<MessageRow> {
     let row: Option<MessageRow> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM messages m WHERE m.id = ? AND m.mailbox_id = ?"
+        "SELECT {COLUMNS} FROM messages m WHERE m.id = $1 AND m.mailbox_id = $2"
     ))
     .bind(id)
     .bind(&grant.mailbox.id)
@@ -117,7 +122,13 @@ pub(crate) struct ListQuery {
 
 const MAX_PAGE_SIZE: u32 = 200;
 
-fn order_by(sort_fields: Option<&str>) -> ApiResult<String> {
+/// The ORDER BY of a list. Sender and subject sort without regard to ASCII case (SQLite's
+/// `NOCASE`, which PostgreSQL gets as `lower()` under the byte-order collation).
+fn order_by(sort_fields: Option<&str>, backend: Backend) -> ApiResult<String> {
+    let nocase = |column: &str| match backend {
+        Backend::Sqlite => format!("{column} COLLATE NOCASE"),
+        Backend::Postgres => format!("lower({column} COLLATE \"C\")"),
+    };
     let mut parts = Vec::new();
     for field in sort_fields.unwrap_or("receivedDateTime:desc").split(',') {
         let field = field.trim();
@@ -126,11 +137,11 @@ fn order_by(sort_fields: Option<&str>) -> ApiResult<String> {
         }
         let (name, dir) = field.split_once(':').unwrap_or((field, "asc"));
         let column = match name.trim() {
-            "receivedDateTime" => "m.received_at",
-            "sender" => "m.sender_label COLLATE NOCASE",
-            "label" => "m.label COLLATE NOCASE",
-            "read" => "m.read",
-            "flagged" => "m.flagged",
+            "receivedDateTime" => "m.received_at".to_owned(),
+            "sender" => nocase("m.sender_label"),
+            "label" => nocase("m.label"),
+            "read" => "m.read".to_owned(),
+            "flagged" => "m.flagged".to_owned(),
             other => return Err(ApiError::bad_request(format!("cannot sort by {other:?}"))),
         };
         let dir = match dir.trim().to_ascii_lowercase().as_str() {
@@ -153,7 +164,7 @@ fn order_by(sort_fields: Option<&str>) -> ApiResult<String> {
 }
 
 /// The WHERE clause of a list, shared by the page and its count.
-fn push_where(q: &mut QueryBuilder<'_, Sqlite>, grant: &Grant, p: &ListQuery, deleted: &str) {
+fn push_where(q: &mut Sql<'_>, backend: Backend, grant: &Grant, p: &ListQuery, deleted: &str) {
     q.push(" WHERE m.mailbox_id = ");
     q.push_bind(grant.mailbox.id.clone());
     grant.push_message_scope(q, "m");
@@ -176,7 +187,7 @@ fn push_where(q: &mut QueryBuilder<'_, Sqlite>, grant: &Grant, p: &ListQuery, de
         q.push_bind(flagged);
     }
     if let Some(any) = &p.any {
-        search::push_filter(q, "m", any);
+        search::push_filter(q, backend, "m", any);
     }
 }
 
@@ -206,7 +217,8 @@ pub(crate) async fn list(
     }
     let page = p.page.unwrap_or(0);
     let size = p.size.unwrap_or(50).clamp(1, MAX_PAGE_SIZE);
-    let order = order_by(p.sort_fields.as_deref())?;
+    let backend = Backend::of_conn(&conn);
+    let order = order_by(p.sort_fields.as_deref(), backend)?;
     let deleted =
         mailboxes::system_folder(&mut conn, &grant.mailbox.id, FolderType::Deleted).await?;
 
@@ -222,14 +234,14 @@ pub(crate) async fn list(
             .map(|(_, total, _)| *total)
             .sum()
     } else {
-        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM messages m");
-        push_where(&mut count, &grant, &p, &deleted);
+        let mut count = Sql::new("SELECT COUNT(*) FROM messages m");
+        push_where(&mut count, backend, &grant, &p, &deleted);
         let (total,): (i64,) = count.build_query_as().fetch_one(&mut *conn).await?;
         total
     };
 
-    let mut select = QueryBuilder::<Sqlite>::new(format!("SELECT {COLUMNS} FROM messages m"));
-    push_where(&mut select, &grant, &p, &deleted);
+    let mut select = Sql::new(format!("SELECT {COLUMNS} FROM messages m"));
+    push_where(&mut select, backend, &grant, &p, &deleted);
     select.push(format!(" ORDER BY {order} LIMIT "));
     select.push_bind(i64::from(size));
     select.push(" OFFSET ");
@@ -277,7 +289,7 @@ pub(crate) async fn get(
     )
     .await?;
     let (model_json, value_date): (String, Option<String>) =
-        sqlx::query_as("SELECT model_json, value_date FROM memos WHERE message_uuid = ?")
+        sqlx::query_as("SELECT model_json, value_date FROM memos WHERE message_uuid = $1")
             .bind(&row.message_uuid)
             .fetch_one(&mut *conn)
             .await?;
@@ -349,7 +361,7 @@ pub(crate) async fn patch(
 ) -> ApiResult<Response> {
     let expected = extract::required_if_match(&headers)?;
     let change = extract::json(body)?;
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let grant = access::mailbox(&mut tx, &caller, &mailbox_id, state.clock.now()).await?;
     grant.require(Action::Read)?;
     let row = visible_message(&mut tx, &grant, &message_id).await?;
@@ -377,9 +389,9 @@ pub(crate) async fn patch(
     }
     let seq = changes::next_seq(&mut tx).await?;
     let updated = sqlx::query(
-        "UPDATE messages SET read = COALESCE(?, read), flagged = COALESCE(?, flagged), \
-         folder_id = COALESCE(?, folder_id), version = version + 1, change_seq = ? \
-         WHERE id = ? AND version = ?",
+        "UPDATE messages SET read = COALESCE($1, read), flagged = COALESCE($2, flagged), \
+         folder_id = COALESCE($3, folder_id), version = version + 1, change_seq = $4 \
+         WHERE id = $5 AND version = $6",
     )
     .bind(change.read)
     .bind(change.flagged)
@@ -415,7 +427,7 @@ pub(crate) async fn delete(
     headers: HeaderMap,
 ) -> ApiResult<StatusCode> {
     let expected = extract::if_match(&headers)?;
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let grant = access::mailbox(&mut tx, &caller, &mailbox_id, state.clock.now()).await?;
     grant.require(Action::Read)?;
     let row = visible_message(&mut tx, &grant, &message_id).await?;
@@ -428,7 +440,7 @@ pub(crate) async fn delete(
     let deleted = mailboxes::system_folder(&mut tx, &grant.mailbox.id, FolderType::Deleted).await?;
     let seq = changes::next_seq(&mut tx).await?;
     if row.folder_id == deleted {
-        sqlx::query("DELETE FROM messages WHERE seq = ?")
+        sqlx::query("DELETE FROM messages WHERE seq = $1")
             .bind(row.seq)
             .execute(&mut *tx)
             .await?;
@@ -436,7 +448,7 @@ pub(crate) async fn delete(
         changes::tombstone(&mut tx, &row.mailbox_id, &row.id, seq).await?;
     } else {
         sqlx::query(
-            "UPDATE messages SET folder_id = ?, version = version + 1, change_seq = ? WHERE seq = ?",
+            "UPDATE messages SET folder_id = $1, version = version + 1, change_seq = $2 WHERE seq = $3",
         )
         .bind(&deleted)
         .bind(seq)
@@ -452,16 +464,16 @@ pub(crate) async fn delete(
 /// `folder_id` (a folder of its mailbox), with a new version and change number; `false` when
 /// there is no such message. For seeding a demo world; people use [`patch`].
 pub(crate) async fn set_state(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     message_uuid: &str,
     read: Option<bool>,
     folder_id: Option<&str>,
 ) -> Result<bool, sqlx::Error> {
     let seq = changes::next_seq(&mut *conn).await?;
     let updated = sqlx::query(
-        "UPDATE messages SET read = COALESCE(?, read), folder_id = COALESCE(?, folder_id), \
-         version = version + 1, change_seq = ? WHERE message_uuid = ? AND (? IS NULL OR \
-         EXISTS (SELECT 1 FROM folders f WHERE f.id = ? AND f.mailbox_id = messages.mailbox_id))",
+        "UPDATE messages SET read = COALESCE($1, read), folder_id = COALESCE($2, folder_id), \
+         version = version + 1, change_seq = $3 WHERE message_uuid = $4 AND ($5 IS NULL OR \
+         EXISTS (SELECT 1 FROM folders f WHERE f.id = $6 AND f.mailbox_id = messages.mailbox_id))",
     )
     .bind(read)
     .bind(folder_id)

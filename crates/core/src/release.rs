@@ -20,7 +20,7 @@ pub async fn release_due(state: &AppState) -> Result<u64, sqlx::Error> {
     let now = timefmt::to_db(state.clock.now());
     // A cheap read first: most calls find nothing to do and take no write lock.
     let due: Vec<(String,)> = sqlx::query_as(
-        "SELECT message_uuid FROM memos WHERE status = 'SCHEDULED' AND visible_from <= ? \
+        "SELECT message_uuid FROM memos WHERE status = 'SCHEDULED' AND visible_from <= $1 \
          ORDER BY visible_from LIMIT 1000",
     )
     .bind(&now)
@@ -30,10 +30,10 @@ pub async fn release_due(state: &AppState) -> Result<u64, sqlx::Error> {
         return Ok(0);
     }
     let mut released = 0;
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     for (uuid,) in due {
         let flipped = sqlx::query(
-            "UPDATE memos SET status = 'DELIVERED' WHERE message_uuid = ? AND status = 'SCHEDULED'",
+            "UPDATE memos SET status = 'DELIVERED' WHERE message_uuid = $1 AND status = 'SCHEDULED'",
         )
         .bind(&uuid)
         .execute(&mut *tx)
@@ -43,7 +43,7 @@ pub async fn release_due(state: &AppState) -> Result<u64, sqlx::Error> {
             continue; // released (or recalled) by someone else meanwhile
         }
         let change = changes::next_seq(&mut tx).await?;
-        sqlx::query("UPDATE messages SET visible = 1, change_seq = ? WHERE message_uuid = ?")
+        sqlx::query("UPDATE messages SET visible = TRUE, change_seq = $1 WHERE message_uuid = $2")
             .bind(change)
             .bind(&uuid)
             .execute(&mut *tx)

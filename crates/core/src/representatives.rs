@@ -2,13 +2,13 @@
 //! limited to some folders and until a time; lists and revokes such grants. What a
 //! representative may then do is decided in [`access`](crate::access).
 
+use crate::db::Conn;
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use brevdue_api::{ErrorBody, ErrorCode, GrantRepresentative, Representative};
 use chrono::{DateTime, Utc};
-use sqlx::SqliteConnection;
 use uuid::Uuid;
 
 use crate::access::{self, Action};
@@ -46,7 +46,7 @@ fn to_api(row: Row) -> Representative {
 /// Grants (or replaces the grant of) read access to `mailbox_id` for `person_id`. Folder ids
 /// must be folders of the mailbox. For the owner's handler and for seeding a demo world.
 pub async fn grant(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     mailbox_id: &str,
     person_id: &str,
     folder_ids: Option<Vec<String>>,
@@ -71,7 +71,7 @@ pub async fn grant(
         .map_err(|e| ApiError::internal(&e))?;
     sqlx::query(
         "INSERT INTO representatives (id, mailbox_id, person_id, folder_ids, expires_at, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (mailbox_id, person_id) DO UPDATE SET \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (mailbox_id, person_id) DO UPDATE SET \
          folder_ids = excluded.folder_ids, expires_at = excluded.expires_at, created_at = excluded.created_at",
     )
     .bind(Uuid::new_v4().to_string())
@@ -83,7 +83,7 @@ pub async fn grant(
     .execute(&mut *conn)
     .await?;
     let row: Row = sqlx::query_as(&format!(
-        "{SELECT} WHERE r.mailbox_id = ? AND r.person_id = ?"
+        "{SELECT} WHERE r.mailbox_id = $1 AND r.person_id = $2"
     ))
     .bind(mailbox_id)
     .bind(person_id)
@@ -107,7 +107,7 @@ pub(crate) async fn list(
     let grant = access::mailbox(&mut conn, &caller, &mailbox_id, state.clock.now()).await?;
     grant.require(Action::ManageRepresentatives)?;
     let rows: Vec<Row> = sqlx::query_as(&format!(
-        "{SELECT} WHERE r.mailbox_id = ? ORDER BY r.created_at"
+        "{SELECT} WHERE r.mailbox_id = $1 ORDER BY r.created_at"
     ))
     .bind(&grant.mailbox.id)
     .fetch_all(&mut *conn)
@@ -130,10 +130,10 @@ pub(crate) async fn create(
 ) -> ApiResult<(StatusCode, Json<Representative>)> {
     let request = extract::json(body)?;
     let now = state.clock.now();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let grant = access::mailbox(&mut tx, &caller, &mailbox_id, now).await?;
     grant.require(Action::ManageRepresentatives)?;
-    let person: Option<(String,)> = sqlx::query_as("SELECT id FROM persons WHERE cpr = ?")
+    let person: Option<(String,)> = sqlx::query_as("SELECT id FROM persons WHERE cpr = $1")
         .bind(request.cpr.trim())
         .fetch_optional(&mut *tx)
         .await?;
@@ -170,10 +170,10 @@ pub(crate) async fn revoke(
     caller: Caller,
     Path((mailbox_id, rep_id)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let grant = access::mailbox(&mut tx, &caller, &mailbox_id, state.clock.now()).await?;
     grant.require(Action::ManageRepresentatives)?;
-    let gone = sqlx::query("DELETE FROM representatives WHERE id = ? AND mailbox_id = ?")
+    let gone = sqlx::query("DELETE FROM representatives WHERE id = $1 AND mailbox_id = $2")
         .bind(&rep_id)
         .bind(&grant.mailbox.id)
         .execute(&mut *tx)

@@ -25,11 +25,11 @@
 
 use std::io::{self, BufReader, Read, Write};
 
+use crate::db::Conn;
 use brevdue_api::{ErrorCode, FolderType, MemoAccepted, MemoStatus, RoutedTo};
 use brevdue_memo::{DocumentKind, FileId, FileMeta, Message, Sink};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use sha2::{Digest, Sha256};
-use sqlx::SqliteConnection;
 use tempfile::NamedTempFile;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use uuid::Uuid;
@@ -109,7 +109,7 @@ pub(crate) enum Origin {
 async fn sender(db: &crate::db::Db, system_id: &str) -> ApiResult<SenderSystem> {
     let row: Option<(String, String, String)> = sqlx::query_as(
         "SELECT s.authority_id, s.role, a.cvr FROM systems s \
-         JOIN authorities a ON a.id = s.authority_id WHERE s.id = ?",
+         JOIN authorities a ON a.id = s.authority_id WHERE s.id = $1",
     )
     .bind(system_id)
     .fetch_optional(db)
@@ -401,7 +401,7 @@ pub(crate) async fn destination(db: &crate::db::Db, m: &Message) -> ApiResult<De
     }
     match m.recipient.id_type.trim().to_ascii_uppercase().as_str() {
         "CPR" => {
-            let person: Option<(String,)> = sqlx::query_as("SELECT id FROM persons WHERE cpr = ?")
+            let person: Option<(String,)> = sqlx::query_as("SELECT id FROM persons WHERE cpr = $1")
                 .bind(id)
                 .fetch_optional(db)
                 .await?;
@@ -411,7 +411,7 @@ pub(crate) async fn destination(db: &crate::db::Db, m: &Message) -> ApiResult<De
         }
         "CVR" => {
             let company: Option<(String,)> =
-                sqlx::query_as("SELECT cvr FROM companies WHERE cvr = ?")
+                sqlx::query_as("SELECT cvr FROM companies WHERE cvr = $1")
                     .bind(id)
                     .fetch_optional(db)
                     .await?;
@@ -419,7 +419,7 @@ pub(crate) async fn destination(db: &crate::db::Db, m: &Message) -> ApiResult<De
                 return Ok(Destination::Company(cvr));
             }
             let authority: Option<(String,)> =
-                sqlx::query_as("SELECT id FROM authorities WHERE cvr = ?")
+                sqlx::query_as("SELECT id FROM authorities WHERE cvr = $1")
                     .bind(id)
                     .fetch_optional(db)
                     .await?;
@@ -479,11 +479,12 @@ pub(crate) async fn default_recipient(
     db: &crate::db::Db,
     authority_id: &str,
 ) -> Result<Option<String>, sqlx::Error> {
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT system_id FROM authority_default_recipients WHERE authority_id = ?")
-            .bind(authority_id)
-            .fetch_optional(db)
-            .await?;
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT system_id FROM authority_default_recipients WHERE authority_id = $1",
+    )
+    .bind(authority_id)
+    .fetch_optional(db)
+    .await?;
     Ok(row.map(|(s,)| s))
 }
 
@@ -542,7 +543,7 @@ pub(crate) async fn store(
     } else {
         MemoStatus::Delivered
     };
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let (routed_to, mailbox_id, system_id, contact_point_id) = match &route.destination {
         Destination::Person(p) => (
             RoutedTo::Mailbox,
@@ -578,7 +579,7 @@ pub(crate) async fn store(
          sender_mailbox_id, sender_id, routed_to, \
          mailbox_id, recipient_system_id, contact_point_id, label, post_type, raw_sha256, \
          raw_size, model_json, value_date, visible_from, accepted_at, status) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
     )
     .bind(&uuid)
     .bind(sender_system)
@@ -662,7 +663,7 @@ struct MailboxCopy {
 /// Puts the memo in a folder of the mailbox (the recipient's INBOX, the writer's SENT):
 /// visible now, or at its value date.
 async fn deliver(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     mailbox_id: &str,
     copy: MailboxCopy,
     uuid: &str,
@@ -679,7 +680,7 @@ async fn deliver(
     let (seq,): (i64,) = sqlx::query_as(
         "INSERT INTO messages (id, mailbox_id, message_uuid, folder_id, label, sender_id, \
          sender_id_type, sender_label, sender_public, received_at, reply_by, has_attachments, \
-         visible, read, change_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         visible, read, change_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
          RETURNING seq",
     )
     .bind(Uuid::new_v4().to_string())
@@ -705,11 +706,7 @@ async fn deliver(
 
 /// The result given for the memo `uuid` if it was accepted before. A messageUUID another
 /// authority (or another mailbox) used is a conflict.
-async fn existing(
-    conn: &mut SqliteConnection,
-    uuid: &str,
-    origin: &Origin,
-) -> ApiResult<Option<Accepted>> {
+async fn existing(conn: &mut Conn, uuid: &str, origin: &Origin) -> ApiResult<Option<Accepted>> {
     let row: Option<MemoRow> = sqlx::query_as(MEMO_ROW)
         .bind(uuid)
         .fetch_optional(conn)
@@ -732,7 +729,7 @@ async fn existing(
 
 pub(crate) const MEMO_ROW: &str = "SELECT message_uuid, sender_authority_id, sender_mailbox_id, \
      routed_to, recipient_system_id, value_date, accepted_at, status \
-     FROM memos WHERE message_uuid = ?";
+     FROM memos WHERE message_uuid = $1";
 
 /// A memo row as [`MEMO_ROW`] selects it.
 #[derive(Debug, sqlx::FromRow)]

@@ -26,8 +26,11 @@ use crate::{api_routes, openapi, release};
 /// How to run a core.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// Where the database and the blob store live.
+    /// Where the blob store lives, and the SQLite database unless `database_url` is set.
     pub data_dir: PathBuf,
+    /// The database, as a URL (`postgres://user@host/db`); `None`: SQLite in `data_dir`.
+    /// Several cores may share one PostgreSQL database (and one file store).
+    pub database_url: Option<String>,
     /// The address to listen on; port 0 lets the OS choose.
     pub listen: SocketAddr,
     pub clock: Clock,
@@ -51,6 +54,7 @@ impl Config {
     pub fn new(data_dir: impl Into<PathBuf>) -> Self {
         Self {
             data_dir: data_dir.into(),
+            database_url: None,
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             clock: Clock::system(),
             release_interval: Duration::from_secs(30),
@@ -121,7 +125,10 @@ impl RunningServer {
 /// Opens the data folder and builds the state a server runs with; `issuer` is its public base
 /// URL.
 pub async fn open_state(config: &Config, issuer: url::Url) -> Result<AppState, ServeError> {
-    let db = db::open(&config.data_dir).await?;
+    let db = match &config.database_url {
+        Some(url) => db::open_url(url).await.map_err(sqlx::Error::from)?,
+        None => db::open(&config.data_dir).await?,
+    };
     let mut auth_config = AuthConfig::new(issuer, config.test_provider);
     auth_config.access_token_ttl = config.access_token_ttl;
     auth_config.rate_limits = config.rate_limits;

@@ -162,7 +162,7 @@ async fn owner(db: &Db, mailbox: &MailboxInfo) -> ApiResult<(String, &'static st
         .person_id
         .as_deref()
         .ok_or_else(|| ApiError::internal(&"a mailbox without an owner"))?;
-    let (cpr,): (String,) = sqlx::query_as("SELECT cpr FROM persons WHERE id = ?")
+    let (cpr,): (String,) = sqlx::query_as("SELECT cpr FROM persons WHERE id = $1")
         .bind(person)
         .fetch_one(db)
         .await?;
@@ -184,7 +184,7 @@ async fn original(db: &Db, mailbox_id: &str, uuid: &Uuid) -> ApiResult<Original>
     let row: Option<(String, Option<String>)> = sqlx::query_as(
         "SELECT mm.model_json, mm.sender_authority_id FROM messages m \
          JOIN memos mm ON mm.message_uuid = m.message_uuid \
-         WHERE m.mailbox_id = ? AND m.message_uuid = ? AND m.visible = 1",
+         WHERE m.mailbox_id = $1 AND m.message_uuid = $2 AND m.visible = TRUE",
     )
     .bind(mailbox_id)
     .bind(uuid.as_hyphenated().to_string())
@@ -298,7 +298,7 @@ async fn recipient(
             "a message to the public sector goes to a contact point",
         ));
     }
-    let authority: Option<(String,)> = sqlx::query_as("SELECT id FROM authorities WHERE cvr = ?")
+    let authority: Option<(String,)> = sqlx::query_as("SELECT id FROM authorities WHERE cvr = $1")
         .bind(m.recipient.id.trim())
         .fetch_optional(&state.db)
         .await?;
@@ -397,7 +397,7 @@ async fn answer(db: &Db, mailbox_id: &str, accepted: Accepted) -> ApiResult<Mess
     let row: Option<(String, String, Option<String>)> = sqlx::query_as(
         "SELECT m.id, m.folder_id, mm.contact_point_id FROM messages m \
          JOIN memos mm ON mm.message_uuid = m.message_uuid \
-         WHERE m.mailbox_id = ? AND m.message_uuid = ?",
+         WHERE m.mailbox_id = $1 AND m.message_uuid = $2",
     )
     .bind(mailbox_id)
     .bind(&accepted.memo.message_uuid)

@@ -14,6 +14,9 @@
 // The helpers below are test code too; clippy's test allowances reach only `#[test]` functions.
 #![allow(clippy::unwrap_used)]
 
+#[path = "support/postgres.rs"]
+mod postgres;
+
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
@@ -23,7 +26,7 @@ use axum::{Json, Router};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use brevdue_core::auth::{self, Auth, AuthConfig, Caller, SystemRole, Tokens};
-use brevdue_core::db::{self, Db};
+use brevdue_core::db::Db;
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, LOCATION, WWW_AUTHENTICATE};
 use serde_json::{Value, json};
@@ -79,7 +82,7 @@ async fn start(test_provider: bool) -> Core {
 
 async fn start_with(test_provider: bool, trace_requests: bool) -> Core {
     let dir = tempfile::tempdir().unwrap();
-    let db = db::open(dir.path()).await.unwrap();
+    let db = postgres::open_test_db(dir.path()).await;
     for (id, cpr, name, description) in [
         (
             KAREN,

@@ -14,6 +14,9 @@
 // Test helpers outside `#[test]` functions may unwrap too.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "support/postgres.rs"]
+mod postgres;
+
 use axum::extract::Request;
 use axum::middleware::Next;
 use brevdue_api::contacts::{
@@ -21,7 +24,7 @@ use brevdue_api::contacts::{
     ImportProblemCode as Code, ImportRejected, ImportReport, Visibility,
 };
 use brevdue_core::contacts::{CallerAuthority, ContactPoints, SearchQuery, router};
-use brevdue_core::db::{self, Db};
+use brevdue_core::db::Db;
 use reqwest::StatusCode;
 
 const EXAMPLE: &str = include_str!("data/contacts_example.csv");
@@ -39,14 +42,14 @@ struct Core {
 impl Core {
     async fn start() -> Core {
         let dir = tempfile::tempdir().unwrap();
-        let db = db::open(dir.path()).await.unwrap();
+        let db = postgres::open_test_db(dir.path()).await;
         for (id, cvr, name, kind) in [
             ("nordby", "29189900", "Nordby Kommune", "MUNICIPALITY"),
             ("sydregion", "29190000", "Region Syd-Eksempel", "REGION"),
             ("styrelsen", "29190100", "Eksempelstyrelsen", "STATE"),
         ] {
             sqlx::query(
-                "INSERT INTO authorities (id, cvr, name, authority_type) VALUES (?, ?, ?, ?)",
+                "INSERT INTO authorities (id, cvr, name, authority_type) VALUES ($1, $2, $3, $4)",
             )
             .bind(id)
             .bind(cvr)
@@ -62,7 +65,7 @@ impl Core {
             ("nordby-afsender", "nordby", "SENDER"),
             ("syd-post", "sydregion", "RECIPIENT"),
         ] {
-            sqlx::query("INSERT INTO systems (id, authority_id, role, name, secret_hash) VALUES (?, ?, ?, ?, 'x')")
+            sqlx::query("INSERT INTO systems (id, authority_id, role, name, secret_hash) VALUES ($1, $2, $3, $4, 'x')")
                 .bind(id)
                 .bind(authority)
                 .bind(role)

@@ -12,6 +12,9 @@
 // The helpers below are test code too; clippy's test allowances reach only `#[test]` functions.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
+#[path = "support/postgres.rs"]
+mod postgres;
+
 use std::collections::HashSet;
 use std::process::Command;
 
@@ -736,6 +739,7 @@ async fn seeding_a_fresh_database_routes_every_letter_and_a_second_seeding_does_
     let dir = tempfile::tempdir().unwrap();
     let config = brevdue_core::Config {
         clock: brevdue_core::Clock::manual(now),
+        database_url: postgres::test_database_url(),
         ..brevdue_core::Config::new(dir.path())
     };
     let state = brevdue_core::open_state(&config, url::Url::parse("http://127.0.0.1/").unwrap())
@@ -784,15 +788,16 @@ async fn seeding_a_fresh_database_routes_every_letter_and_a_second_seeding_does_
     // Each letter in its recipient's mailbox, received when it was sent, read when old.
     for l in &letters {
         let uuid = l.message.message_uuid.to_string();
-        let (received, read, folder, sender): (String, bool, String, String) = sqlx::query_as(
-            "SELECT m.received_at, m.read, f.name, s.sender_authority_id FROM messages m \
+        let (received, read, folder, sender): (String, brevdue_core::db::Flag, String, String) =
+            sqlx::query_as(
+                "SELECT m.received_at, m.read, f.name, s.sender_authority_id FROM messages m \
              JOIN folders f ON f.id = m.folder_id JOIN memos s ON s.message_uuid = m.message_uuid \
-             WHERE m.message_uuid = ?",
-        )
-        .bind(&uuid)
-        .fetch_one(db)
-        .await
-        .unwrap();
+             WHERE m.message_uuid = $1",
+            )
+            .bind(&uuid)
+            .fetch_one(db)
+            .await
+            .unwrap();
         let received = parse_db_time(&received);
         if l.message.do_not_deliver_until_date.is_none() {
             assert!(
@@ -801,7 +806,7 @@ async fn seeding_a_fresh_database_routes_every_letter_and_a_second_seeding_does_
                 l.key
             );
         }
-        assert_eq!(read, l.sent < now - Duration::days(21), "{}", l.key);
+        assert_eq!(read.0, l.sent < now - Duration::days(21), "{}", l.key);
         assert_eq!(sender, l.authority_id);
         let bookkeeping =
             l.authority_id == world::SKAT && l.message.recipient.id == world::LYNGBAKKEN_VVS;
@@ -847,7 +852,7 @@ async fn seeding_a_fresh_database_routes_every_letter_and_a_second_seeding_does_
         .unwrap();
     let folder_ids = bookkeeping.folder_ids.clone().unwrap();
     assert_eq!(folder_ids.len(), 1);
-    let (folder_name,): (String,) = sqlx::query_as("SELECT name FROM folders WHERE id = ?")
+    let (folder_name,): (String,) = sqlx::query_as("SELECT name FROM folders WHERE id = $1")
         .bind(&folder_ids[0])
         .fetch_one(&mut *conn)
         .await
@@ -887,7 +892,7 @@ async fn seeding_a_fresh_database_routes_every_letter_and_a_second_seeding_does_
     state.clock.set(now + Duration::days(6));
     assert_eq!(brevdue_core::release::release_due(&state).await.unwrap(), 1);
     assert_eq!(
-        count(db, "SELECT COUNT(*) FROM messages WHERE visible = 0").await,
+        count(db, "SELECT COUNT(*) FROM messages WHERE visible = FALSE").await,
         0
     );
 }
@@ -898,6 +903,7 @@ async fn a_seeding_that_stopped_half_way_is_finished_by_the_next() {
     let dir = tempfile::tempdir().unwrap();
     let config = brevdue_core::Config {
         clock: brevdue_core::Clock::manual(now),
+        database_url: postgres::test_database_url(),
         ..brevdue_core::Config::new(dir.path())
     };
     let state = brevdue_core::open_state(&config, url::Url::parse("http://127.0.0.1/").unwrap())
@@ -920,12 +926,12 @@ async fn a_seeding_that_stopped_half_way_is_finished_by_the_next() {
         .map(|l| l.message.message_uuid.to_string())
         .collect();
     for uuid in &last {
-        sqlx::query("DELETE FROM messages WHERE message_uuid = ?")
+        sqlx::query("DELETE FROM messages WHERE message_uuid = $1")
             .bind(uuid)
             .execute(&state.db)
             .await
             .unwrap();
-        sqlx::query("DELETE FROM memos WHERE message_uuid = ?")
+        sqlx::query("DELETE FROM memos WHERE message_uuid = $1")
             .bind(uuid)
             .execute(&state.db)
             .await

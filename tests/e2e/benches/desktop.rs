@@ -32,7 +32,6 @@ use std::time::{Duration, SystemTime};
 use anyhow::{Context, Result, bail, ensure};
 use brevdue_api::FolderType;
 use brevdue_client::cache::{Cache, ListQuery};
-use brevdue_client::credentials::{CACHE_KEY_SERVICE, CacheKey};
 use chrono::Utc;
 use support::{
     Display, Driver, Tools, app_args, desktop_binary, element, element_with_text, process_tree,
@@ -304,7 +303,7 @@ async fn fill_cache(data: &Path, home: &Path, letters: usize) -> Result<(u64, u6
         dirs.len() == 1,
         "expected one account's cache, found {dirs:?}"
     );
-    let cache = Cache::open(&dirs[0], &app_cache_key(data, home)?).await?;
+    let cache = Cache::open(&dirs[0], &support::app_cache_key(data, home)?).await?;
     let mailbox = cache
         .mailboxes()
         .await?
@@ -350,27 +349,6 @@ async fn fill_cache(data: &Path, home: &Path, letters: usize) -> Result<(u64, u6
         .map_or(0, |f| f.total_count);
     cache.close().await;
     Ok((total, in_inbox))
-}
-
-/// The key of the one account's cache: the app keeps it in the secret store of the driver's
-/// private D-Bus session, whose address the driver wrote to `home/dbus-address`.
-fn app_cache_key(data: &Path, home: &Path) -> Result<CacheKey> {
-    let accounts: Vec<brevdue_client::auth::Account> = serde_json::from_slice(
-        &std::fs::read(data.join("client/accounts.json")).context("no accounts.json")?,
-    )?;
-    let a = accounts.first().context("no account signed in")?;
-    let bus = std::fs::read_to_string(home.join("dbus-address")).context("no D-Bus address")?;
-    let out = std::process::Command::new("secret-tool")
-        .args(["lookup", "service", CACHE_KEY_SERVICE, "username"])
-        .arg(format!("{} {}@{}", a.client_id, a.id, a.server))
-        .env("DBUS_SESSION_BUS_ADDRESS", bus)
-        .output()
-        .context("secret-tool")?;
-    ensure!(
-        out.status.success(),
-        "no cache key in the app's secret store"
-    );
-    Ok(CacheKey::from_hex(&String::from_utf8_lossy(&out.stdout))?)
 }
 
 /// Clock ticks per second of `/proc/<pid>/stat`.

@@ -38,7 +38,7 @@ async fn a_citizen_exports_his_post_from_the_menu() -> Result<()> {
         "SELECT m.id FROM messages m
            JOIN mailboxes b ON b.id = m.mailbox_id
            JOIN folders f ON f.id = m.folder_id
-          WHERE b.person_id = ? AND m.visible = 1 AND f.folder_type <> 'DELETED'",
+          WHERE b.person_id = $1 AND m.visible = 1 AND f.folder_type <> 'DELETED'",
     )
     .bind(brevdue_core::demo::world::ANDERS)
     .fetch_all(&core.state().db)

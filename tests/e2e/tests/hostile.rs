@@ -406,7 +406,7 @@ async fn hostile_content_is_harmless_in_the_real_window() -> Result<()> {
     let core = brevdue_core::start(config).await?;
     brevdue_core::demo::seed(core.state(), chrono::Utc::now()).await?;
     let db = &core.state().db;
-    sqlx::query("INSERT INTO persons (id, cpr, name, description) VALUES (?, ?, ?, ?)")
+    sqlx::query("INSERT INTO persons (id, cpr, name, description) VALUES ($1, $2, $3, $4)")
         .bind(PERSON_ID)
         .bind(PERSON_CPR)
         .bind(PERSON_NAME)
@@ -444,7 +444,7 @@ async fn hostile_content_is_harmless_in_the_real_window() -> Result<()> {
     let canary = Letter::plain("Kontrolbrev".into(), "Dette brev må ikke røres.".into());
     deliver(&http, core.url(), &token, canary.to_memo(canary_uuid)?).await?;
     let (canary_id, mailbox_id): (String, String) =
-        sqlx::query_as("SELECT id, mailbox_id FROM messages WHERE message_uuid = ?")
+        sqlx::query_as("SELECT id, mailbox_id FROM messages WHERE message_uuid = $1")
             .bind(canary_uuid.to_string())
             .fetch_one(db)
             .await?;
@@ -689,7 +689,7 @@ async fn open_one(c: &fantoccini::Client, p: &Payload) -> Result<()> {
 
 /// Where the payloads' IPC calls would show.
 struct Watched<'a> {
-    db: &'a sqlx::SqlitePool,
+    db: &'a brevdue_core::db::Db,
     canary: &'a str,
     mailbox: &'a str,
     /// The app's data and config folder (`settings.json`).
@@ -706,8 +706,8 @@ struct Watched<'a> {
 async fn ipc_effects(w: &Watched<'_>) -> Result<Vec<String>> {
     let mut seen = Vec::new();
     let row: Option<(i64, i64, i64, String)> = sqlx::query_as(
-        "SELECT m.read, m.flagged, m.version, f.folder_type FROM messages m \
-         JOIN folders f ON f.id = m.folder_id WHERE m.id = ?",
+        "SELECT CAST(m.read AS INTEGER), CAST(m.flagged AS INTEGER), m.version, f.folder_type FROM messages m \
+         JOIN folders f ON f.id = m.folder_id WHERE m.id = $1",
     )
     .bind(w.canary)
     .fetch_optional(w.db)
@@ -718,7 +718,7 @@ async fn ipc_effects(w: &Watched<'_>) -> Result<Vec<String>> {
         ));
     }
     let (folders,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM folders WHERE mailbox_id = ? AND name = ?")
+        sqlx::query_as("SELECT COUNT(*) FROM folders WHERE mailbox_id = $1 AND name = $2")
             .bind(w.mailbox)
             .bind(PWNED_FOLDER)
             .fetch_one(w.db)

@@ -69,7 +69,7 @@ async fn a_citizen_writes_to_the_municipality_in_the_real_app() -> Result<()> {
 
 /// The demo's systems have no secret; give the passport office's recipient system one, as an
 /// authority would when it sets its system up: register a system, take its secret.
-async fn pas_system_secret(db: &sqlx::SqlitePool) -> Result<String> {
+async fn pas_system_secret(db: &brevdue_core::db::Db) -> Result<String> {
     let secret = brevdue_core::auth::systems::register(
         db,
         "e2e-secret-donor",
@@ -79,7 +79,7 @@ async fn pas_system_secret(db: &sqlx::SqlitePool) -> Result<String> {
     )
     .await?;
     sqlx::query(
-        "UPDATE systems SET secret_hash = (SELECT secret_hash FROM systems WHERE id = ?) WHERE id = ?",
+        "UPDATE systems SET secret_hash = (SELECT secret_hash FROM systems WHERE id = $1) WHERE id = $2",
     )
     .bind("e2e-secret-donor")
     .bind(PAS_SYSTEM)
@@ -497,9 +497,15 @@ fn app_cache(work: &std::path::Path) -> Result<std::path::PathBuf> {
 }
 
 /// The messageUUIDs waiting in the app's outbox.
-async fn waiting(cache: &std::path::Path) -> Result<Vec<String>> {
+async fn waiting(
+    cache: &std::path::Path,
+    key: &brevdue_client::credentials::CacheKey,
+) -> Result<Vec<String>> {
     let options = sqlx::sqlite::SqliteConnectOptions::new()
         .filename(cache)
+        // The cache is encrypted (SQLCipher): the key first, as the app opens it.
+        .pragma("key", format!("\"{}\"", key.sqlcipher_raw().expose()))
+        .read_only(true)
         .busy_timeout(Duration::from_secs(5));
     let pool = sqlx::sqlite::SqlitePoolOptions::new()
         .max_connections(1)
@@ -582,7 +588,8 @@ async fn offline(
 
     let cache = app_cache(work)?;
     println!("the app's cache: {}", cache.display());
-    let queued = waiting(&cache).await?;
+    let key = support::app_cache_key(&work.join("app"), &work.join("home"))?;
+    let queued = waiting(&cache, &key).await?;
     let [uuid] = queued.as_slice() else {
         bail!("the outbox holds {queued:?}, not one message");
     };
@@ -607,7 +614,7 @@ async fn offline(
             .await?;
         let texts: Vec<String> = serde_json::from_value(texts).unwrap_or_default();
         let shown = texts.iter().filter(|t| t.contains(OFFLINE_SUBJECT)).count();
-        if shown > 0 && waiting(&cache).await?.is_empty() {
+        if shown > 0 && waiting(&cache, &key).await?.is_empty() {
             ensure!(shown == 1, "Sendt shows the message {shown} times");
             break;
         }
@@ -669,11 +676,11 @@ async fn delivered_once(url: &str, secret: &str, uuid: &str) -> Result<()> {
 async fn stored_once(data: &std::path::Path, uuid: &str) -> Result<()> {
     let core = brevdue_core::start(brevdue_core::Config::new(data)).await?;
     let db = &core.state().db;
-    let memos: Vec<(String,)> = sqlx::query_as("SELECT message_uuid FROM memos WHERE label = ?")
+    let memos: Vec<(String,)> = sqlx::query_as("SELECT message_uuid FROM memos WHERE label = $1")
         .bind(OFFLINE_SUBJECT)
         .fetch_all(db)
         .await?;
-    let (copies,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM messages WHERE message_uuid = ?")
+    let (copies,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM messages WHERE message_uuid = $1")
         .bind(uuid.to_lowercase())
         .fetch_one(db)
         .await?;

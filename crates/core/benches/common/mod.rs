@@ -6,6 +6,10 @@
 use brevdue_core::{Config, RunningServer};
 use tempfile::TempDir;
 
+// `BREVDUE_TEST_DATABASE=postgres scripts/with-postgres cargo bench …` runs on PostgreSQL.
+#[path = "../../tests/support/postgres.rs"]
+mod postgres;
+
 pub const KOMMUNE_CVR: &str = "29189846";
 pub const SENDER: &str = "s-kommune-send";
 
@@ -13,6 +17,15 @@ pub async fn server(tweak: impl FnOnce(&mut Config)) -> (RunningServer, TempDir)
     let dir = tempfile::tempdir_in(std::env::var("BENCH_DIR").unwrap_or_else(|_| "/tmp".into()))
         .expect("temporary folder");
     let mut config = Config::new(dir.path().join("data"));
+    config.database_url = postgres::test_database_url();
+    println!(
+        "database: {}",
+        if config.database_url.is_some() {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        }
+    );
     tweak(&mut config);
     let server = brevdue_core::start(config).await.expect("server starts");
     let db = &server.state().db;
@@ -70,7 +83,7 @@ pub async fn persons(server: &RunningServer, n: usize) {
     let db = &server.state().db;
     let mut tx = db.begin().await.expect("tx");
     for i in 0..n {
-        sqlx::query("INSERT INTO persons (id, cpr, name) VALUES (?, ?, ?)")
+        sqlx::query("INSERT INTO persons (id, cpr, name) VALUES ($1, $2, $3)")
             .bind(format!("p-{i}"))
             .bind(cpr(i))
             .bind(format!("Person {i}"))

@@ -7,7 +7,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use sqlx::SqliteConnection;
+use crate::db::Conn;
 
 use super::caller::Caller;
 use super::config::AuthConfig;
@@ -67,7 +67,7 @@ pub(crate) fn expiry(now: i64, ttl: Duration) -> i64 {
 
 /// Creates a grant and its first tokens: an access token, and for people a refresh token.
 pub(crate) async fn create_grant(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     config: &AuthConfig,
     client_id: &str,
     subject: Subject<'_>,
@@ -97,7 +97,7 @@ pub(crate) async fn create_grant(
 
 /// Issues a new access token (and optionally a refresh token) in an existing grant.
 async fn issue(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     config: &AuthConfig,
     grant_id: &str,
     scope: &str,
@@ -137,10 +137,7 @@ async fn issue(
 }
 
 /// Revokes a grant: every access and refresh token of it stops working at once.
-pub(crate) async fn revoke_grant(
-    conn: &mut SqliteConnection,
-    grant_id: &str,
-) -> Result<(), sqlx::Error> {
+pub(crate) async fn revoke_grant(conn: &mut Conn, grant_id: &str) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE auth_grants SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
         .bind(now())
         .bind(grant_id)

@@ -212,10 +212,7 @@ pub(crate) async fn import(
     let parsed = parse(authority_id, csv, &mut problems);
 
     // Reads and writes in one write transaction, so that what was checked is what is changed.
-    let mut tx = db
-        .begin_with("BEGIN IMMEDIATE")
-        .await
-        .map_err(StoreError::from)?;
+    let mut tx = crate::db::begin_write(db).await.map_err(StoreError::from)?;
     if store::get_authority(&mut tx, authority_id).await?.is_none() {
         return Err(ContactsError::UnknownAuthority);
     }
@@ -312,7 +309,7 @@ struct Existing {
 /// The checks that need the database: ownership of ids, parents, groups, recipient systems,
 /// loops and depth. Returns what is stored of this authority under the file's ids.
 async fn check_against_store(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut crate::db::Conn,
     authority_id: &str,
     parsed: &Parsed,
     problems: &mut Problems,

@@ -4,11 +4,11 @@
 
 use std::collections::HashMap;
 
+use crate::db::{Conn, Flag, Sql};
 use brevdue_api::contacts::{
     Audience, AuthorityType, ClassificationCode, CodeKind, ExtraField, LocationCode,
     LocationCodeType,
 };
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 use super::model::{Authority, ContactGroup, ContactPoint};
 use super::search;
@@ -35,9 +35,13 @@ struct PointRow {
     description: String,
     info_text: String,
     search_words: String,
+    #[sqlx(try_from = "Flag")]
     for_citizens: bool,
+    #[sqlx(try_from = "Flag")]
     for_companies: bool,
+    #[sqlx(try_from = "Flag")]
     for_authorities: bool,
+    #[sqlx(try_from = "Flag")]
     visible: bool,
     self_service_url: Option<String>,
     extra_field_1_label: Option<String>,
@@ -55,7 +59,10 @@ struct PointRow {
 }
 
 const POINT_COLUMNS: &str = "cp.id, cp.authority_id, cp.name, cp.description, cp.info_text, cp.search_words, \
-     cp.for_citizens, cp.for_companies, cp.for_authorities, cp.visible, cp.self_service_url, \
+     CAST(cp.for_citizens AS INTEGER) AS for_citizens, \
+     CAST(cp.for_companies AS INTEGER) AS for_companies, \
+     CAST(cp.for_authorities AS INTEGER) AS for_authorities, \
+     CAST(cp.visible AS INTEGER) AS visible, cp.self_service_url, \
      cp.extra_field_1_label, cp.extra_field_1_help, cp.extra_field_2_label, cp.extra_field_2_help, \
      cp.location_code_type, cp.location_code, cp.max_attachments, cp.max_attachment_bytes, \
      cp.recipient_system_id, a.name AS authority_name, a.cvr AS authority_cvr, a.authority_type";
@@ -142,7 +149,7 @@ impl PointRow {
 
 /// One contact point with its authority, visible or not.
 pub(crate) async fn get_contact_point(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     id: &str,
 ) -> Result<Option<(ContactPoint, Authority)>, StoreError> {
     let mut found = list_contact_points(conn, &[id.to_owned()]).await?;
@@ -151,7 +158,7 @@ pub(crate) async fn get_contact_point(
 
 /// The contact points with these ids, in the order of `ids`; ids that do not exist are left out.
 pub(crate) async fn list_contact_points(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     ids: &[String],
 ) -> Result<Vec<(ContactPoint, Authority)>, StoreError> {
     let mut by_id: HashMap<String, (ContactPoint, Authority)> = HashMap::with_capacity(ids.len());
@@ -170,7 +177,7 @@ enum Scope<'a> {
 
 impl Scope<'_> {
     /// Appends the condition on `column` (a contact point id).
-    fn push(self, q: &mut QueryBuilder<'_, Sqlite>, column: &str) {
+    fn push(self, q: &mut Sql<'_>, column: &str) {
         match self {
             Scope::Ids(ids) => {
                 q.push(format!(" WHERE {column} IN ("));
@@ -190,11 +197,11 @@ impl Scope<'_> {
 
 /// Reads the contact points of `scope` with their codes and groups into `by_id`.
 async fn load_points(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     scope: Scope<'_>,
     by_id: &mut HashMap<String, (ContactPoint, Authority)>,
 ) -> Result<(), StoreError> {
-    let mut q = QueryBuilder::<Sqlite>::new("SELECT ");
+    let mut q = Sql::new("SELECT ");
     q.push(POINT_COLUMNS);
     q.push(" FROM contact_points cp JOIN authorities a ON a.id = cp.authority_id");
     scope.push(&mut q, "cp.id");
@@ -204,9 +211,7 @@ async fn load_points(
         by_id.insert(point.id.clone(), (point, authority));
     }
 
-    let mut q = QueryBuilder::<Sqlite>::new(
-        "SELECT contact_point_id, kind, code, label FROM contact_point_codes",
-    );
+    let mut q = Sql::new("SELECT contact_point_id, kind, code, label FROM contact_point_codes");
     scope.push(&mut q, "contact_point_id");
     q.push(" ORDER BY contact_point_id, position");
     let codes: Vec<(String, String, String, String)> =
@@ -222,8 +227,7 @@ async fn load_points(
         }
     }
 
-    let mut q =
-        QueryBuilder::<Sqlite>::new("SELECT contact_point_id, group_id FROM contact_group_members");
+    let mut q = Sql::new("SELECT contact_point_id, group_id FROM contact_group_members");
     scope.push(&mut q, "contact_point_id");
     q.push(" ORDER BY contact_point_id, group_id");
     let members: Vec<(String, String)> = q.build_query_as().fetch_all(&mut *conn).await?;
@@ -237,11 +241,11 @@ async fn load_points(
 
 /// One authority, if it exists.
 pub(crate) async fn get_authority(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     id: &str,
 ) -> Result<Option<Authority>, StoreError> {
     let row: Option<(String, String, String, String)> =
-        sqlx::query_as("SELECT id, name, cvr, authority_type FROM authorities WHERE id = ?")
+        sqlx::query_as("SELECT id, name, cvr, authority_type FROM authorities WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *conn)
             .await?;
@@ -260,11 +264,11 @@ pub(crate) async fn get_authority(
 
 /// The ids of the recipient systems of an authority.
 pub(crate) async fn list_recipient_systems(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     authority_id: &str,
 ) -> Result<Vec<String>, StoreError> {
     let rows: Vec<(String,)> = sqlx::query_as(
-        "SELECT id FROM systems WHERE authority_id = ? AND role = 'RECIPIENT' ORDER BY id",
+        "SELECT id FROM systems WHERE authority_id = $1 AND role = 'RECIPIENT' ORDER BY id",
     )
     .bind(authority_id)
     .fetch_all(&mut *conn)
@@ -275,12 +279,12 @@ pub(crate) async fn list_recipient_systems(
 /// The system that receives mail for a contact point: its own mapping, else its authority's
 /// default recipient system. `None` when neither exists or the contact point does not.
 pub(crate) async fn get_recipient_system(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     contact_point_id: &str,
 ) -> Result<Option<String>, StoreError> {
     let row: Option<(Option<String>,)> = sqlx::query_as(
         "SELECT COALESCE(cp.recipient_system_id, d.system_id) FROM contact_points cp \
-         LEFT JOIN authority_default_recipients d ON d.authority_id = cp.authority_id WHERE cp.id = ?",
+         LEFT JOIN authority_default_recipients d ON d.authority_id = cp.authority_id WHERE cp.id = $1",
     )
     .bind(contact_point_id)
     .fetch_optional(&mut *conn)
@@ -290,11 +294,11 @@ pub(crate) async fn get_recipient_system(
 
 /// Groups of one authority, or of all; in no particular order.
 pub(crate) async fn list_groups(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     authority_id: Option<&str>,
     authority_type: Option<AuthorityType>,
 ) -> Result<Vec<ContactGroup>, StoreError> {
-    let mut q = QueryBuilder::<Sqlite>::new(
+    let mut q = Sql::new(
         "SELECT g.id, g.authority_id, g.parent_id, g.name, g.description FROM contact_groups g \
          JOIN authorities a ON a.id = g.authority_id WHERE 1 = 1",
     );
@@ -323,12 +327,12 @@ pub(crate) async fn list_groups(
 
 /// The groups with these ids, of any authority.
 pub(crate) async fn list_groups_by_id(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     ids: &[String],
 ) -> Result<Vec<ContactGroup>, StoreError> {
     let mut out = Vec::new();
     for chunk in ids.chunks(CHUNK) {
-        let mut q = QueryBuilder::<Sqlite>::new(
+        let mut q = Sql::new(
             "SELECT id, authority_id, parent_id, name, description FROM contact_groups WHERE id IN (",
         );
         push_list(&mut q, chunk);
@@ -352,14 +356,12 @@ pub(crate) async fn list_groups_by_id(
 
 /// The ids (with their authority) of contact points among `ids`.
 pub(crate) async fn list_contact_point_owners(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     ids: &[String],
 ) -> Result<Vec<(String, String)>, StoreError> {
     let mut out = Vec::new();
     for chunk in ids.chunks(CHUNK) {
-        let mut q = QueryBuilder::<Sqlite>::new(
-            "SELECT id, authority_id FROM contact_points WHERE id IN (",
-        );
+        let mut q = Sql::new("SELECT id, authority_id FROM contact_points WHERE id IN (");
         push_list(&mut q, chunk);
         q.push(")");
         let rows: Vec<(String, String)> = q.build_query_as().fetch_all(&mut *conn).await?;
@@ -370,13 +372,10 @@ pub(crate) async fn list_contact_point_owners(
 
 /// Writes a contact group. Fails with [`StoreError::OtherAuthority`] if the id is another
 /// authority's.
-pub(crate) async fn upsert_group(
-    conn: &mut SqliteConnection,
-    group: &ContactGroup,
-) -> Result<(), StoreError> {
+pub(crate) async fn upsert_group(conn: &mut Conn, group: &ContactGroup) -> Result<(), StoreError> {
     let done = sqlx::query(
         "INSERT INTO contact_groups (id, authority_id, parent_id, name, sort_key, description) \
-         VALUES (?, ?, ?, ?, ?, ?) \
+         VALUES ($1, $2, $3, $4, $5, $6) \
          ON CONFLICT (id) DO UPDATE SET parent_id = excluded.parent_id, name = excluded.name, \
          sort_key = excluded.sort_key, description = excluded.description \
          WHERE contact_groups.authority_id = excluded.authority_id",
@@ -398,7 +397,7 @@ pub(crate) async fn upsert_group(
 /// Writes a contact point with its codes and group memberships. Fails with
 /// [`StoreError::OtherAuthority`] if the id is another authority's.
 pub(crate) async fn upsert_contact_point(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     point: &ContactPoint,
 ) -> Result<(), StoreError> {
     let search_words = serde_json::to_string(&point.search_words)
@@ -424,7 +423,7 @@ pub(crate) async fn upsert_contact_point(
          for_citizens, for_companies, for_authorities, visible, self_service_url, \
          extra_field_1_label, extra_field_1_help, extra_field_2_label, extra_field_2_help, \
          location_code_type, location_code, max_attachments, max_attachment_bytes, recipient_system_id) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) \
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, sort_key = excluded.sort_key, \
          description = excluded.description, info_text = excluded.info_text, search_words = excluded.search_words, \
          for_citizens = excluded.for_citizens, for_companies = excluded.for_companies, \
@@ -465,41 +464,48 @@ pub(crate) async fn upsert_contact_point(
     }
 
     for table in ["contact_point_codes", "contact_group_members"] {
-        sqlx::query(&format!("DELETE FROM {table} WHERE contact_point_id = ?"))
+        sqlx::query(&format!("DELETE FROM {table} WHERE contact_point_id = $1"))
             .bind(&point.id)
             .execute(&mut *conn)
             .await?;
     }
     if !point.codes.is_empty() {
-        let mut q = QueryBuilder::<Sqlite>::new(
+        let mut q = Sql::new(
             "INSERT INTO contact_point_codes (contact_point_id, kind, code, label, position) ",
         );
-        q.push_values(point.codes.iter().enumerate(), |mut b, (i, c)| {
-            b.push_bind(&point.id)
+        q.push("VALUES ");
+        for (i, c) in point.codes.iter().enumerate() {
+            q.push(if i == 0 { "(" } else { ", (" });
+            q.push_bind(&point.id)
+                .push(", ")
                 .push_bind(match c.kind {
                     CodeKind::Kle => "KLE",
                     CodeKind::Form => "FORM",
                 })
+                .push(", ")
                 .push_bind(&c.code)
+                .push(", ")
                 .push_bind(&c.label)
-                .push_bind(i64::try_from(i).unwrap_or(i64::MAX));
-        });
+                .push(", ")
+                .push_bind(i64::try_from(i).unwrap_or(i64::MAX))
+                .push(")");
+        }
         q.build().execute(&mut *conn).await?;
     }
     if !point.group_ids.is_empty() {
-        let mut q = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO contact_group_members (group_id, contact_point_id) ",
-        );
-        q.push_values(&point.group_ids, |mut b, g| {
-            b.push_bind(g).push_bind(&point.id);
-        });
+        let mut q = Sql::new("INSERT INTO contact_group_members (group_id, contact_point_id) ");
+        q.push("VALUES ");
+        for (i, g) in point.group_ids.iter().enumerate() {
+            q.push(if i == 0 { "(" } else { ", (" });
+            q.push_bind(g).push(", ").push_bind(&point.id).push(")");
+        }
         q.build().execute(&mut *conn).await?;
     }
     Ok(())
 }
 
 /// The version of the contact structure: it grows with every import that changes something.
-pub(crate) async fn get_version(conn: &mut SqliteConnection) -> Result<i64, StoreError> {
+pub(crate) async fn get_version(conn: &mut Conn) -> Result<i64, StoreError> {
     let (version,): (i64,) =
         sqlx::query_as("SELECT version FROM contact_structure_version WHERE id = 1")
             .fetch_one(&mut *conn)
@@ -508,7 +514,7 @@ pub(crate) async fn get_version(conn: &mut SqliteConnection) -> Result<i64, Stor
 }
 
 /// Marks the contact structure as changed (inside the import's transaction).
-pub(crate) async fn bump_version(conn: &mut SqliteConnection) -> Result<(), StoreError> {
+pub(crate) async fn bump_version(conn: &mut Conn) -> Result<(), StoreError> {
     sqlx::query("UPDATE contact_structure_version SET version = version + 1 WHERE id = 1")
         .execute(&mut *conn)
         .await?;
@@ -530,13 +536,13 @@ pub(crate) async fn list_visible_contact_points(
 /// One page of the ids of the visible contact points directly in a group, by name, with the
 /// count of all of them.
 pub(crate) async fn list_group_member_ids(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     group_id: &str,
     audience: Option<Audience>,
     offset: u64,
     limit: u32,
 ) -> Result<(Vec<String>, u64), StoreError> {
-    let filter = |q: &mut QueryBuilder<'_, Sqlite>| {
+    let filter = |q: &mut Sql<'_>| {
         q.push(
             " FROM contact_group_members m JOIN contact_points cp ON cp.id = m.contact_point_id \
              WHERE m.group_id = ",
@@ -551,10 +557,10 @@ pub(crate) async fn list_group_member_ids(
             None => q,
         };
     };
-    let mut q = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
+    let mut q = Sql::new("SELECT COUNT(*)");
     filter(&mut q);
     let (total,): (i64,) = q.build_query_as().fetch_one(&mut *conn).await?;
-    let mut q = QueryBuilder::<Sqlite>::new("SELECT cp.id");
+    let mut q = Sql::new("SELECT cp.id");
     filter(&mut q);
     q.push(" ORDER BY cp.sort_key, cp.id LIMIT ")
         .push_bind(i64::from(limit));
@@ -567,9 +573,6 @@ pub(crate) async fn list_group_member_ids(
     ))
 }
 
-fn push_list(q: &mut QueryBuilder<'_, Sqlite>, ids: &[String]) {
-    let mut sep = q.separated(", ");
-    for id in ids {
-        sep.push_bind(id.clone());
-    }
+fn push_list(q: &mut Sql<'_>, ids: &[String]) {
+    q.push_bind_list(ids.iter().cloned());
 }

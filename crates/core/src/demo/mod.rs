@@ -102,7 +102,7 @@ pub async fn seed(state: &AppState, now: DateTime<Utc>) -> Result<SeedReport, Se
         }
     }
 
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     for grant in &world.grants {
         let mailbox = match grant.owner {
             world::MailboxOwner::Person(id) => {
@@ -130,7 +130,7 @@ pub async fn seed(state: &AppState, now: DateTime<Utc>) -> Result<SeedReport, Se
         .map_err(SeedError::Grant)?;
         report.grants += 1;
     }
-    sqlx::query("INSERT INTO demo_seed (id, world_now, seeded_at) VALUES (1, ?, ?)")
+    sqlx::query("INSERT INTO demo_seed (id, world_now, seeded_at) VALUES (1, $1, $2)")
         .bind(rfc3339(now))
         .bind(rfc3339(Utc::now()))
         .execute(&mut *tx)
@@ -192,7 +192,7 @@ async fn route(
     let bookkeeping =
         letter.authority_id == world::SKAT && letter.message.recipient.id == world::LYNGBAKKEN_VVS;
     if read || bookkeeping {
-        let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = crate::db::begin_write(&state.db).await?;
         let folder = if bookkeeping {
             let mailbox =
                 mailboxes::ensure_for_company(&mut tx, world::LYNGBAKKEN_VVS, letter.sent).await?;
@@ -218,10 +218,10 @@ async fn route(
 /// are there; returns how many rows were added.
 async fn insert_identities(db: &Db, world: &World) -> Result<u64, sqlx::Error> {
     let mut added = 0;
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(db).await?;
     for p in &world.persons {
         added += sqlx::query(
-            "INSERT INTO persons (id, cpr, name, description) VALUES (?, ?, ?, ?) \
+            "INSERT INTO persons (id, cpr, name, description) VALUES ($1, $2, $3, $4) \
              ON CONFLICT DO NOTHING",
         )
         .bind(p.id)
@@ -234,7 +234,7 @@ async fn insert_identities(db: &Db, world: &World) -> Result<u64, sqlx::Error> {
     }
     for c in &world.companies {
         added +=
-            sqlx::query("INSERT INTO companies (cvr, name) VALUES (?, ?) ON CONFLICT DO NOTHING")
+            sqlx::query("INSERT INTO companies (cvr, name) VALUES ($1, $2) ON CONFLICT DO NOTHING")
                 .bind(c.cvr)
                 .bind(c.name)
                 .execute(&mut *tx)
@@ -243,7 +243,7 @@ async fn insert_identities(db: &Db, world: &World) -> Result<u64, sqlx::Error> {
     }
     for r in &world.company_rights {
         added += sqlx::query(
-            "INSERT INTO company_rights (person_id, cvr) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            "INSERT INTO company_rights (person_id, cvr) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         )
         .bind(r.person_id)
         .bind(r.cvr)
@@ -253,7 +253,7 @@ async fn insert_identities(db: &Db, world: &World) -> Result<u64, sqlx::Error> {
     }
     for a in &world.authorities {
         added += sqlx::query(
-            "INSERT INTO authorities (id, cvr, name, authority_type) VALUES (?, ?, ?, ?) \
+            "INSERT INTO authorities (id, cvr, name, authority_type) VALUES ($1, $2, $3, $4) \
              ON CONFLICT DO NOTHING",
         )
         .bind(a.id)
@@ -267,7 +267,7 @@ async fn insert_identities(db: &Db, world: &World) -> Result<u64, sqlx::Error> {
     for s in &world.systems {
         added += sqlx::query(
             "INSERT INTO systems (id, authority_id, role, name, secret_hash) \
-             VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
         )
         .bind(s.id)
         .bind(s.authority_id)
@@ -280,7 +280,7 @@ async fn insert_identities(db: &Db, world: &World) -> Result<u64, sqlx::Error> {
     }
     for (authority, system) in &world.default_recipients {
         added += sqlx::query(
-            "INSERT INTO authority_default_recipients (authority_id, system_id) VALUES (?, ?) \
+            "INSERT INTO authority_default_recipients (authority_id, system_id) VALUES ($1, $2) \
              ON CONFLICT DO NOTHING",
         )
         .bind(authority)

@@ -81,7 +81,7 @@ struct Fixture {
 }
 
 async fn message_id(w: &World, uuid: uuid::Uuid) -> String {
-    let (id,): (String,) = sqlx::query_as("SELECT id FROM messages WHERE message_uuid = ?")
+    let (id,): (String,) = sqlx::query_as("SELECT id FROM messages WHERE message_uuid = $1")
         .bind(uuid.to_string())
         .fetch_one(w.db())
         .await
@@ -116,14 +116,14 @@ async fn fixture(w: &World) -> Fixture {
         message_id(w, m2.uuid).await,
         message_id(w, m3.uuid).await,
     );
-    sqlx::query("UPDATE messages SET folder_id = ? WHERE id = ?")
+    sqlx::query("UPDATE messages SET folder_id = $1 WHERE id = $2")
         .bind(&delt)
         .bind(&m2)
         .execute(w.db())
         .await
         .unwrap();
     // Her own sent letter: what a write feature will store, with a non-public sender.
-    sqlx::query("UPDATE messages SET folder_id = ?, sender_public = 0 WHERE id = ?")
+    sqlx::query("UPDATE messages SET folder_id = $1, sender_public = FALSE WHERE id = $2")
         .bind(&sent)
         .bind(&m3)
         .execute(w.db())

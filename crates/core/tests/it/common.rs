@@ -1,5 +1,5 @@
 //! The test world: a real core on a loopback port with a real SQLite file in a temporary
-//! folder and a manual clock; a cast of people, companies, authorities and systems; tokens;
+//! folder (or a PostgreSQL database of its own, see `postgres`) and a manual clock; a cast of people, companies, authorities and systems; tokens;
 //! and MeMo messages built with `brevdue_memo`'s writer.
 
 use std::collections::HashMap;
@@ -55,6 +55,15 @@ pub struct World {
     tokens: Mutex<HashMap<String, String>>,
 }
 
+/// The URL of `db` if it is PostgreSQL (`None`: SQLite in the data folder), to start another
+/// core on the same database.
+pub fn database_url(db: &brevdue_core::db::Db) -> Option<String> {
+    let url = db.connect_options().database_url.clone();
+    url.scheme()
+        .starts_with("postgres")
+        .then(|| url.to_string())
+}
+
 /// The public client the tests sign people in through.
 pub const CLIENT: &str = "brevdue-cli";
 
@@ -69,6 +78,7 @@ impl World {
         let mut config = Config::new(dir.path().join("data"));
         config.clock = clock.clone();
         config.test_provider = true;
+        config.database_url = crate::postgres::test_database_url();
         tweak(&mut config);
         let server = brevdue_core::start(config).await.unwrap();
         let world = Self {
@@ -87,7 +97,7 @@ impl World {
         world
     }
 
-    pub fn db(&self) -> &sqlx::SqlitePool {
+    pub fn db(&self) -> &brevdue_core::db::Db {
         &self.server.state().db
     }
 
@@ -340,15 +350,17 @@ impl World {
     /// Checks that the folder counts the database keeps match the messages it holds.
     pub async fn assert_counts_consistent(&self) {
         let kept: Vec<(String, String, i64, i64, i64)> = sqlx::query_as(
-            "SELECT mailbox_id, folder_id, sender_public, total, unread FROM folder_counts \
+            "SELECT mailbox_id, folder_id, CAST(sender_public AS INTEGER), total, unread \
+             FROM folder_counts \
              WHERE total <> 0 OR unread <> 0 ORDER BY 1, 2, 3",
         )
         .fetch_all(self.db())
         .await
         .unwrap();
         let counted: Vec<(String, String, i64, i64, i64)> = sqlx::query_as(
-            "SELECT mailbox_id, folder_id, sender_public, COUNT(*), SUM(read = 0) FROM messages \
-             WHERE visible = 1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+            "SELECT mailbox_id, folder_id, CAST(sender_public AS INTEGER), COUNT(*), \
+             CAST(SUM(CASE WHEN read THEN 0 ELSE 1 END) AS BIGINT) FROM messages \
+             WHERE visible = TRUE GROUP BY mailbox_id, folder_id, sender_public ORDER BY 1, 2, 3",
         )
         .fetch_all(self.db())
         .await

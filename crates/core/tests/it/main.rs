@@ -1,4 +1,5 @@
-//! Integration tests of the core: a real server on loopback, real HTTP, a real SQLite file.
+//! Integration tests of the core: a real server on loopback, real HTTP, a real SQLite file, or
+//! with `BREVDUE_TEST_DATABASE=postgres` a real PostgreSQL database (`postgres`).
 //!
 //! Contents:
 //! - `common`: the test world (server, cast, tokens, MeMo builder).
@@ -15,6 +16,7 @@
 //! - `writing`: messages written in a viewing client (enrichment, replies, forwards, limits),
 //!   contact points' QR codes.
 //! - `access_log`: what representatives read, and the owner's view of it.
+//! - `instances`: two cores on one PostgreSQL database (tokens, idempotency, release once).
 //! - `sign_in_limits`: rate limits of sign-in and the token endpoint; token lifetimes.
 
 #![allow(unreachable_pub, dead_code)]
@@ -26,8 +28,11 @@ mod access_log;
 mod changes;
 mod common;
 mod files;
+mod instances;
 mod messages;
 mod migration;
+#[path = "../support/postgres.rs"]
+mod postgres;
 mod pull;
 mod routing;
 mod server;

@@ -139,6 +139,38 @@ async fn free_text_searches_subject_sender_and_document_text() {
     }
 }
 
+/// On PostgreSQL a word also finds its Danish inflections (Snowball stemming), beside what it
+/// finds as a prefix; a Danish stop word alone narrows nothing away. Always on PostgreSQL.
+#[tokio::test]
+async fn on_postgresql_search_finds_danish_inflections() {
+    let url = crate::postgres::fresh_postgres_database();
+    let w = World::with(|c| c.database_url = Some(url)).await;
+    w.deliver(&MemoSpec::to_cpr(ALICE_CPR, "Skatten for 2026").main_file(
+        "brev.txt",
+        "text/plain",
+        "Du har betalt for meget i skat og får penge tilbage".as_bytes(),
+    ))
+    .await;
+    w.deliver(&MemoSpec::to_cpr(ALICE_CPR, "Indkaldelser til tandlægen"))
+        .await;
+    let mb = w.mailbox_of(ALICE).await;
+    let alice = w.token(ALICE).await;
+    let cases: &[(&str, &[&str])] = &[
+        ("skatter", &["Skatten for 2026"]),               // the stem skat
+        ("indkaldelse", &["Indkaldelser til tandlægen"]), // singular finds plural
+        ("tandlæge", &["Indkaldelser til tandlægen"]),
+        ("penge og skat", &["Skatten for 2026"]), // a Danish stop word, found as written
+        ("penge tandlæge", &[]),                  // still every word
+        ("ska", &["Skatten for 2026"]),           // a prefix, as on SQLite
+    ];
+    for (q, expected) in cases {
+        let path = format!("/apis/v1/mailboxes/{mb}/messages?any={}", urlencode(q));
+        let (status, page) = w.get(&alice, &path).await;
+        assert_eq!(status, StatusCode::OK, "{q}: {page}");
+        assert_eq!(labels(&page), *expected, "search {q:?}");
+    }
+}
+
 fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| {

@@ -46,13 +46,13 @@ async fn the_written_messages_migration_keeps_every_row() {
     .create_if_missing(true)
     .foreign_keys(true);
     let db = SqlitePool::connect_with(options).await.unwrap();
-    let all = sqlx::migrate!("./migrations");
+    let all = sqlx::migrate!("./migrations/sqlite");
     let at = all
         .migrations
         .iter()
         .position(|m| m.description.contains("written messages"))
         .unwrap();
-    let mut before = sqlx::migrate!("./migrations");
+    let mut before = sqlx::migrate!("./migrations/sqlite");
     before.migrations = Cow::Owned(all.migrations[..at].to_vec());
     before.run(&db).await.unwrap();
     for sql in SEED {

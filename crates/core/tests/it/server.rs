@@ -65,6 +65,7 @@ async fn a_restart_on_the_same_folder_keeps_everything() {
     w.deliver(&MemoSpec::to_cpr(ALICE_CPR, "Før genstart"))
         .await;
     let data = w.dir.path().join("data");
+    let database_url = database_url(w.db());
     let World {
         server,
         dir,
@@ -75,6 +76,7 @@ async fn a_restart_on_the_same_folder_keeps_everything() {
     server.shutdown().await.unwrap();
     let mut config = brevdue_core::Config::new(&data);
     config.clock = clock;
+    config.database_url = database_url;
     let again = brevdue_core::start(config).await.unwrap();
     // Signed in through the restarted server's database.
     let tokens = again
@@ -147,6 +149,7 @@ async fn brevdue_serve_demo_starts_a_seeded_core_on_loopback() {
         data_dir: None,
         demo: true,
         test_login: false,
+        database: None,
     };
     let running = brevdue_core::cli_start(options).await.unwrap();
     assert!(
@@ -179,6 +182,50 @@ async fn brevdue_serve_demo_starts_a_seeded_core_on_loopback() {
         data_dir: None,
         demo: true,
         test_login: false,
+        database: None,
     };
     assert!(brevdue_core::cli_start(wide).await.is_err());
+}
+
+/// `brevdue serve --demo --database postgres://…`: the demo world in PostgreSQL (not in the
+/// data folder, which keeps only the file store). Always on PostgreSQL.
+#[tokio::test]
+async fn brevdue_serve_with_a_postgres_database_keeps_its_rows_there() {
+    let url = crate::postgres::fresh_postgres_database();
+    let data = tempfile::tempdir().unwrap();
+    let options = brevdue_core::ServeOptions {
+        listen: Some("127.0.0.1:0".parse().unwrap()),
+        data_dir: Some(data.path().to_path_buf()),
+        demo: true,
+        test_login: false,
+        database: Some(url.clone()),
+    };
+    let running = brevdue_core::cli_start(options).await.unwrap();
+    assert!(running.demo_messages >= 50);
+    let db = running.server.state().db.clone();
+    assert_eq!(
+        brevdue_core::db::Backend::of(&db),
+        brevdue_core::db::Backend::Postgres
+    );
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM memos")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(usize::try_from(n).unwrap(), running.demo_messages);
+    assert!(!data.path().join("brevdue.sqlite3").exists());
+    assert!(data.path().join("blobs").is_dir());
+    running.server.shutdown().await.unwrap();
+
+    // A database URL of another kind is refused with a clear error.
+    let wrong = brevdue_core::ServeOptions {
+        listen: Some("127.0.0.1:0".parse().unwrap()),
+        data_dir: Some(data.path().to_path_buf()),
+        database: Some("mysql://localhost/brevdue".into()),
+        ..Default::default()
+    };
+    let err = brevdue_core::cli_start(wrong)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("unsupported database URL"), "{err}");
 }

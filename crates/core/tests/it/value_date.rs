@@ -180,7 +180,7 @@ async fn the_periodic_task_releases_without_anyone_looking() {
         .set(Utc.with_ymd_and_hms(2026, 11, 28, 0, 0, 0).unwrap());
     let mut visible = 0;
     for _ in 0..250 {
-        let (v,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM messages WHERE visible = 1")
+        let (v,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM messages WHERE visible = TRUE")
             .fetch_one(w.db())
             .await
             .unwrap();

@@ -316,12 +316,12 @@ async fn the_same_message_uuid_twice_is_accepted_once() {
     assert_eq!(again, StatusCode::OK, "{b}");
     assert_eq!(a, b, "the first answer");
     let uuid = memo.uuid.to_string();
-    let (memos,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM memos WHERE message_uuid = ?")
+    let (memos,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM memos WHERE message_uuid = $1")
         .bind(&uuid)
         .fetch_one(w.db())
         .await
         .unwrap();
-    let (copies,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM messages WHERE message_uuid = ?")
+    let (copies,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM messages WHERE message_uuid = $1")
         .bind(&uuid)
         .fetch_one(w.db())
         .await
@@ -400,7 +400,7 @@ async fn replies_follow_the_originals_rules() {
     assert_eq!(body["code"], "UNKNOWN_RECIPIENT");
     // Nothing of the refused ones was stored.
     let (stored,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM memos WHERE sender_mailbox_id = ?")
+        sqlx::query_as("SELECT COUNT(*) FROM memos WHERE sender_mailbox_id = $1")
             .bind(&mailbox)
             .fetch_one(w.db())
             .await
@@ -448,7 +448,8 @@ async fn a_forward_reaches_a_citizen_and_is_in_sent() {
     );
     // Bob sees who forwarded it; it is not post from an authority.
     let (sender_public,): (i64,) = sqlx::query_as(
-        "SELECT sender_public FROM messages WHERE mailbox_id = ? AND message_uuid = ?",
+        "SELECT CAST(sender_public AS INTEGER) FROM messages \
+         WHERE mailbox_id = $1 AND message_uuid = $2",
     )
     .bind(&bob_mailbox)
     .bind(forward.uuid.to_string())

@@ -456,7 +456,7 @@ impl Driver {
 /// without the dash), or an access or refresh token the core issued (any run of 43 base64url
 /// characters whose SHA-256 the core keeps). Empty when the logs are clean.
 pub(crate) async fn sensitive_in_logs(
-    db: &sqlx::SqlitePool,
+    db: &brevdue_core::db::Db,
     logs: &[PathBuf],
     dir: &Path,
     cprs: &[&str],
@@ -504,4 +504,35 @@ pub(crate) async fn sensitive_in_logs(
         }
     }
     Ok(found)
+}
+
+/// The key of the one account's cache: the app keeps it in the secret store of the driver's
+/// private D-Bus session, whose address the driver wrote to `home/dbus-address`.
+pub(crate) fn app_cache_key(
+    data: &Path,
+    home: &Path,
+) -> Result<brevdue_client::credentials::CacheKey> {
+    let accounts: Vec<brevdue_client::auth::Account> = serde_json::from_slice(
+        &std::fs::read(data.join("client/accounts.json")).context("no accounts.json")?,
+    )?;
+    let a = accounts.first().context("no account signed in")?;
+    let bus = std::fs::read_to_string(home.join("dbus-address")).context("no D-Bus address")?;
+    let out = std::process::Command::new("secret-tool")
+        .args([
+            "lookup",
+            "service",
+            brevdue_client::credentials::CACHE_KEY_SERVICE,
+            "username",
+        ])
+        .arg(format!("{} {}@{}", a.client_id, a.id, a.server))
+        .env("DBUS_SESSION_BUS_ADDRESS", bus)
+        .output()
+        .context("secret-tool")?;
+    ensure!(
+        out.status.success(),
+        "no cache key in the app's secret store"
+    );
+    Ok(brevdue_client::credentials::CacheKey::from_hex(
+        &String::from_utf8_lossy(&out.stdout),
+    )?)
 }

@@ -135,11 +135,15 @@ impl TestCore {
 
     /// A message as the server holds it: (version, read, flagged, folder id).
     pub async fn server_message(&self, id: &str) -> (i64, bool, bool, String) {
-        sqlx::query_as("SELECT version, read, flagged, folder_id FROM messages WHERE id = ?")
-            .bind(id)
-            .fetch_one(&self.state().db)
-            .await
-            .unwrap()
+        // The core's flags are read through `Flag` (its database may hand back 0/1 or a boolean).
+        type Row = (i64, brevdue_core::db::Flag, brevdue_core::db::Flag, String);
+        let (version, read, flagged, folder): Row =
+            sqlx::query_as("SELECT version, read, flagged, folder_id FROM messages WHERE id = $1")
+                .bind(id)
+                .fetch_one(&self.state().db)
+                .await
+                .unwrap();
+        (version, read.0, flagged.0, folder)
     }
 
     /// Whether `access` is accepted by the core (asked at `/oauth/userinfo`).

@@ -510,6 +510,18 @@ impl Client {
     }
 }
 
+impl Drop for Client {
+    /// Dropped without [`Client::close`] (the command line, an app that just exits), the
+    /// cache is left as cleanly as closed: every write was committed (WAL), so the next open
+    /// need not check the whole file (see [`crate::cache::CHECK_MARKER`]). A crash never
+    /// gets here and leaves the marker.
+    fn drop(&mut self) {
+        if let Some(signed_in) = self.signed_in.get_mut() {
+            signed_in.cache.mark_clean();
+        }
+    }
+}
+
 async fn read_accounts(data_dir: &Path) -> Result<Vec<Account>> {
     match tokio::fs::read(data_dir.join(ACCOUNTS_FILE)).await {
         Ok(bytes) => serde_json::from_slice(&bytes).or_else(|error| {

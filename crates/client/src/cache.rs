@@ -180,8 +180,8 @@ const DAMAGED_FILE: &str = "cache.damaged.sqlite";
 pub const CHECK_MARKER: &str = "cache.sqlite-check";
 
 /// How many times a query of any cache in this process met a damaged file (SQLite's codes
-/// 11 and 26; a page whose HMAC fails when read answers 11): a cache that saw this number change while it was
-/// open keeps its [`CHECK_MARKER`]. Counted for the process, not per cache, because the
+/// 11 and 26; a page whose HMAC fails when read answers 11): a cache that saw this number
+/// change while it was open keeps its [`CHECK_MARKER`]. Counted for the process, not per cache, because the
 /// error is converted far from the cache it came from; with several caches open at once a
 /// damage in one has them all checked at their next open: extra work, never less safety.
 static DAMAGE_SEEN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
@@ -1113,12 +1113,11 @@ fn is_damage_code(code: Option<&str>) -> bool {
         .is_some_and(|c| matches!(c & 0xff, 11 | 26))
 }
 
-/// Opens the database file with `key`, checks it when `check` or the file is not whole pages
-/// (SQLCipher's
-/// `cipher_integrity_check` reads every page and checks its HMAC; SQLite's `quick_check`
-/// checks the structure; see [`CHECK_MARKER`] for when) and brings its tables up to date. A
-/// wrong key or a damaged first page fails unchecked too: the migrations read the schema.
-/// Returns the pool and whether the check ran.
+/// Opens the database file with `key`, checks it when `check` or when the file is not whole
+/// pages (SQLCipher's `cipher_integrity_check` reads every page and checks its HMAC; SQLite's
+/// `quick_check` checks the structure; see [`CHECK_MARKER`] for when) and brings its tables up
+/// to date. A wrong key or a damaged first page fails unchecked too: the migrations read the
+/// schema. Returns the pool and whether the check ran.
 async fn connect(
     db: &Path,
     key: &CacheKey,

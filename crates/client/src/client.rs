@@ -160,7 +160,8 @@ impl Client {
     async fn enter(&self, session: Session) -> Result<()> {
         let account = session.account().clone();
         let (key, made) = self.store.cache_key_async(&account.key()).await?;
-        let mut cache = Cache::open(&self.cache_dir(&account), &key).await?;
+        let new_dir = self.cache_dir(&account);
+        let mut cache = Cache::open(&new_dir, &key).await?;
         if made && cache.rebuilt() == Some(Rebuilt::Damaged) {
             // The old cache was encrypted with a key that is no longer in the secret store.
             cache.set_rebuilt(Rebuilt::KeyLost);
@@ -183,7 +184,13 @@ impl Client {
             cache,
         });
         if let Some(previous) = previous {
-            previous.cache.close().await;
+            if previous.cache.dir() == new_dir {
+                // The same cache opened again (signed in again as the same person): its
+                // check marker belongs to the new one now.
+                previous.cache.pool().close().await;
+            } else {
+                previous.cache.close().await;
+            }
         }
         Ok(())
     }

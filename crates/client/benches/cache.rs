@@ -5,8 +5,10 @@
 //!    sender); reports p50, p95 and the slowest. Target: p95 ≤ 50 ms.
 //! 2. **startup**: a cache of 10,000 messages, closed; then, as the app does when it starts,
 //!    open it, read the mailboxes and the inbox's folders with counts, and list the first page
-//!    of the inbox (50). Target: ≤ 1.0 s end to end. Measured 5 times; the first run is the
-//!    one after the file was just written (so in the OS page cache: a warm start).
+//!    of the inbox (50). Target: ≤ 1.0 s end to end (the normal start, after a clean close).
+//!    Measured `--runs` times (5), each run both after a crash (the check marker left: the
+//!    full check of the file first) and after a clean close (no check), in turn; medians and
+//!    each run are printed. The file is in the OS page cache (a warm start) unless `--cold`.
 //!
 //! Run: `cargo bench -p brevdue-client --bench cache` (add `-- --messages 20000` for a quicker
 //! run; the figures are printed as a table). With `-- --cold` (as root on Linux) the OS page
@@ -19,7 +21,7 @@ use brevdue_api::{
     AccessType, ChangeFeed, DocumentRef, Folder, FolderType, Mailbox, MailboxAccess, MessageDetail,
     MessageSender, MessageSummary, OwnerType, Permissions,
 };
-use brevdue_client::cache::{Cache, ListQuery};
+use brevdue_client::cache::{CHECK_MARKER, Cache, ListQuery};
 use brevdue_client::credentials::CacheKey;
 use brevdue_memo::{Document, DocumentKind, Message, MessageType, Recipient, Sender};
 use chrono::{Duration as Span, TimeZone, Utc};
@@ -265,6 +267,12 @@ async fn main() {
         .and_then(|i| args.get(i + 1))
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000);
+    let runs: usize = args
+        .iter()
+        .position(|a| a == "--runs")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5);
     let dir = tempfile::tempdir().unwrap();
     // The caches are encrypted (SQLCipher) as the client's are.
     let key = CacheKey::generate();
@@ -333,37 +341,61 @@ async fn main() {
     cache.close().await;
     drop(cache);
     let cold = args.iter().any(|a| a == "--cold");
+    // Each run opens the cache twice, in turn: as after a clean close (not checked) and as
+    // after a crash (the check marker left: every page's HMAC and quick_check first).
     let mut startups = Vec::new();
-    for _ in 0..5 {
-        if cold {
-            let dropped = std::process::Command::new("sync")
-                .status()
-                .is_ok_and(|s| s.success())
-                && std::fs::write("/proc/sys/vm/drop_caches", "3").is_ok();
-            assert!(dropped, "--cold needs root on Linux to drop the page cache");
+    let mut opens = Vec::new();
+    let mut checked_startups = Vec::new();
+    let mut checked_opens = Vec::new();
+    for _ in 0..runs {
+        for check in [true, false] {
+            if cold {
+                let dropped = std::process::Command::new("sync")
+                    .status()
+                    .is_ok_and(|s| s.success())
+                    && std::fs::write("/proc/sys/vm/drop_caches", "3").is_ok();
+                assert!(dropped, "--cold needs root on Linux to drop the page cache");
+            }
+            if check {
+                std::fs::write(startup_dir.join(CHECK_MARKER), b"").unwrap();
+            }
+            let t = Instant::now();
+            let cache = Cache::open(&startup_dir, &key).await.unwrap();
+            let opened = t.elapsed();
+            assert_eq!(cache.checked_at_open(), check);
+            let mailboxes = cache.mailboxes().await.unwrap();
+            let folders = cache.folders(&mailboxes[0].id).await.unwrap();
+            let inbox = folders
+                .iter()
+                .find(|f| f.folder_type == FolderType::Inbox)
+                .unwrap();
+            let page = cache
+                .list_messages(&ListQuery {
+                    mailbox_id: mailboxes[0].id.clone(),
+                    folder_id: Some(inbox.id.clone()),
+                    size: 50,
+                    ..ListQuery::default()
+                })
+                .await
+                .unwrap();
+            let total = t.elapsed();
+            assert_eq!(page.len(), 50);
+            assert_eq!(inbox.total_count, 9_000);
+            cache.close().await;
+            if check {
+                checked_opens.push(opened);
+                checked_startups.push(total);
+            } else {
+                opens.push(opened);
+                startups.push(total);
+            }
         }
-        let t = Instant::now();
-        let cache = Cache::open(&startup_dir, &key).await.unwrap();
-        let mailboxes = cache.mailboxes().await.unwrap();
-        let folders = cache.folders(&mailboxes[0].id).await.unwrap();
-        let inbox = folders
-            .iter()
-            .find(|f| f.folder_type == FolderType::Inbox)
-            .unwrap();
-        let page = cache
-            .list_messages(&ListQuery {
-                mailbox_id: mailboxes[0].id.clone(),
-                folder_id: Some(inbox.id.clone()),
-                size: 50,
-                ..ListQuery::default()
-            })
-            .await
-            .unwrap();
-        startups.push(t.elapsed());
-        assert_eq!(page.len(), 50);
-        assert_eq!(inbox.total_count, 9_000);
-        cache.close().await;
     }
+    let median = |d: &[Duration]| {
+        let mut d = d.to_vec();
+        d.sort();
+        ms(d[d.len() / 2])
+    };
 
     println!("cache benchmark ({n} messages; p = percentile)");
     println!("| measure | value |");
@@ -385,6 +417,22 @@ async fn main() {
         ms(percentile(&page_times, 0.5)),
         ms(percentile(&page_times, 0.95))
     );
+    let each = |d: &[Duration]| d.iter().map(|d| ms(*d)).collect::<Vec<_>>().join(", ");
+    println!(
+        "| startup after a crash (full check), 10,000 messages: `Cache::open` median / each run | {} / {} |",
+        median(&checked_opens),
+        each(&checked_opens)
+    );
+    println!(
+        "| startup after a crash: open + mailboxes + folders + first page, median / each run | {} / {} |",
+        median(&checked_startups),
+        each(&checked_startups)
+    );
+    println!(
+        "| startup after a clean close (no check), 10,000 messages: `Cache::open` median / each run | {} / {} |",
+        median(&opens),
+        each(&opens)
+    );
     println!(
         "| startup ({}), 10,000 messages: open + mailboxes + folders with counts + first page, each run | {} |",
         if cold {
@@ -400,6 +448,10 @@ async fn main() {
     );
     let p95 = percentile(&times, 0.95);
     let worst_start = *startups.iter().max().unwrap();
+    println!(
+        "| startup after a clean close, median | {} |",
+        median(&startups)
+    );
     println!(
         "targets: search p95 <= 50 ms: {}; startup <= 1.0 s: {}",
         if p95 <= Duration::from_millis(50) {

@@ -148,6 +148,10 @@ pub struct Cache {
     rebuilt: Option<Rebuilt>,
     /// A lock per file being downloaded ([`Cache::lock_download`]).
     downloads: Arc<std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
+    /// [`DAMAGE_SEEN`] when the cache was opened.
+    damage_at_open: u64,
+    /// Whether the full check ran when the cache was opened.
+    checked: bool,
 }
 
 /// Why a cache was made anew when it was opened (see [`Cache::open`]).
@@ -166,6 +170,31 @@ pub enum Rebuilt {
 
 /// Where a damaged cache file is moved while what can be saved is copied out of it.
 const DAMAGED_FILE: &str = "cache.damaged.sqlite";
+
+/// A file in the cache folder that is there while the cache is open and stays when it was
+/// not closed cleanly ([`Cache::close`]) or a query met a damaged file: the full check of
+/// the file (every page's HMAC, then `quick_check`) runs at the next open only then. Reading
+/// every page of a large cache on every start costs most of the time to a usable inbox, and
+/// a damaged page read at run time is an error anyway (SQLCipher checks each page's HMAC when
+/// it reads it), never wrong data.
+pub const CHECK_MARKER: &str = "cache.sqlite-check";
+
+/// How many times a query of any cache in this process met a damaged file (SQLite's codes
+/// 11 and 26; a page whose HMAC fails when read answers 11): a cache that saw this number
+/// change while it was open keeps its [`CHECK_MARKER`]. Counted for the process, not per cache, because the
+/// error is converted far from the cache it came from; with several caches open at once a
+/// damage in one has them all checked at their next open: extra work, never less safety.
+static DAMAGE_SEEN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Notes that a query met a damaged cache file (see [`DAMAGE_SEEN`]).
+pub(crate) fn note_damage(error: &sqlx::Error) {
+    if let sqlx::Error::Database(db) = error
+        && is_damage_code(db.code().as_deref())
+    {
+        DAMAGE_SEEN.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        tracing::warn!("the cache file is damaged; it is checked at the next start");
+    }
+}
 
 const LIST_COLUMNS: &str = "m.id, m.mailbox_id, m.folder_id, m.label, m.sender_label, m.received, \
     m.read, m.flagged, m.has_attachments, m.has_actions, m.version, \
@@ -194,36 +223,45 @@ impl Cache {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => return Err(ClientError::cache("the cache file cannot be read", e)),
         };
+        let marker = dir.join(CHECK_MARKER);
+        // Checked when the last run did not close it cleanly, or met damage.
+        let check = existing.is_some() && tokio::fs::try_exists(&marker).await.unwrap_or(true);
+        if let Err(error) = tokio::fs::write(&marker, b"").await {
+            // Only the check after a crash is lost (a full disk): reading still checks each
+            // page's HMAC.
+            tracing::warn!(%error, "the cache's check marker cannot be written");
+        }
+        let damage_at_open = DAMAGE_SEEN.load(std::sync::atomic::Ordering::SeqCst);
+        let made = |pool, checked, rebuilt| Cache {
+            pool,
+            dir: dir.to_path_buf(),
+            rebuilt,
+            downloads: Arc::default(),
+            damage_at_open,
+            checked,
+        };
         let damage = match existing {
             None => None,
             // SQLite takes an empty file for a new database; a cache is never empty once
             // made, so something cut it.
             Some(0) => Some("the cache file is empty".to_owned()),
-            Some(_) => match connect(&db, key).await {
-                Ok(pool) => {
-                    return Ok(Cache {
-                        pool,
-                        dir: dir.to_path_buf(),
-                        rebuilt: None,
-                        downloads: Arc::default(),
-                    });
-                }
+            Some(_) => match connect(&db, key, check).await {
+                Ok((pool, checked)) => return Ok(made(pool, checked, None)),
                 Err(Opening::Damaged(why)) => Some(why),
                 Err(Opening::Failed(error)) => return Err(error),
             },
         };
         let Some(why) = damage else {
-            let pool = connect(&db, key).await.map_err(Opening::into_error)?;
-            return Ok(Cache {
-                pool,
-                dir: dir.to_path_buf(),
-                rebuilt: None,
-                downloads: Arc::default(),
-            });
+            let (pool, _) = connect(&db, key, false)
+                .await
+                .map_err(Opening::into_error)?;
+            return Ok(made(pool, false, None));
         };
         let aside = dir.join(DAMAGED_FILE);
         move_db(&db, &aside).await?;
-        let pool = connect(&db, key).await.map_err(Opening::into_error)?;
+        let (pool, _) = connect(&db, key, false)
+            .await
+            .map_err(Opening::into_error)?;
         let old = salvage(&pool, &aside, key).await;
         remove_db(&aside).await;
         let rebuilt = match old {
@@ -231,12 +269,15 @@ impl Cache {
             OldCache::Encrypted | OldCache::Unreadable => Rebuilt::Damaged,
         };
         tracing::warn!(%why, ?rebuilt, "the cache could not be used and is made anew");
-        Ok(Cache {
-            pool,
-            dir: dir.to_path_buf(),
-            rebuilt: Some(rebuilt),
-            downloads: Arc::default(),
-        })
+        Ok(made(pool, true, Some(rebuilt)))
+    }
+
+    /// Whether the full check of the file (every page's HMAC, then `quick_check`) ran when
+    /// the cache was opened: only after it was not closed cleanly or met damage
+    /// ([`CHECK_MARKER`]), or when the file is not whole pages (cut off). A cache made anew
+    /// counts as checked.
+    pub fn checked_at_open(&self) -> bool {
+        self.checked
     }
 
     /// Why the cache was made anew when it was opened, if it was.
@@ -268,9 +309,23 @@ impl Cache {
         &self.dir
     }
 
-    /// Closes the database.
+    /// Closes the database. Closed cleanly, without a query having met damage, it is not
+    /// checked in full at the next open ([`CHECK_MARKER`]).
     pub async fn close(&self) {
         self.pool.close().await;
+        self.mark_clean();
+    }
+
+    /// Removes the [`CHECK_MARKER`] unless a query met damage while the cache was open.
+    pub(crate) fn mark_clean(&self) {
+        if DAMAGE_SEEN.load(std::sync::atomic::Ordering::SeqCst) != self.damage_at_open {
+            return;
+        }
+        match std::fs::remove_file(self.dir.join(CHECK_MARKER)) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => tracing::warn!(%error, "the cache's check marker cannot be removed"),
+        }
     }
 
     // ---- mailboxes and folders ----
@@ -1058,10 +1113,16 @@ fn is_damage_code(code: Option<&str>) -> bool {
         .is_some_and(|c| matches!(c & 0xff, 11 | 26))
 }
 
-/// Opens the database file with `key`, checks it (SQLCipher's `cipher_integrity_check` reads
-/// every page and checks its HMAC; SQLite's `quick_check` checks the structure) and brings its
-/// tables up to date.
-async fn connect(db: &Path, key: &CacheKey) -> std::result::Result<SqlitePool, Opening> {
+/// Opens the database file with `key`, checks it when `check` or when the file is not whole
+/// pages (SQLCipher's `cipher_integrity_check` reads every page and checks its HMAC; SQLite's
+/// `quick_check` checks the structure; see [`CHECK_MARKER`] for when) and brings its tables up
+/// to date. A wrong key or a damaged first page fails unchecked too: the migrations read the
+/// schema. Returns the pool and whether the check ran.
+async fn connect(
+    db: &Path,
+    key: &CacheKey,
+    check: bool,
+) -> std::result::Result<(SqlitePool, bool), Opening> {
     let options = SqliteConnectOptions::new()
         .filename(db)
         .create_if_missing(true)
@@ -1089,7 +1150,7 @@ async fn connect(db: &Path, key: &CacheKey) -> std::result::Result<SqlitePool, O
         })
         .connect_with(options)
         .await?;
-    let checked: std::result::Result<(), Opening> = async {
+    let checked: std::result::Result<bool, Opening> = async {
         // SQLCipher's check of every page's HMAC (one row per page that fails, none when all
         // is well), then SQLite's check of the structure. An error from either means the file
         // cannot be read as it is: after a failed HMAC SQLCipher answers even `SQLITE_ERROR`.
@@ -1099,6 +1160,11 @@ async fn connect(db: &Path, key: &CacheKey) -> std::result::Result<SqlitePool, O
             }
             other => other,
         };
+        // Unchecked, a file cut off in the middle of a page is checked all the same (cut
+        // at a page's end, it is met when the missing pages are read, like other damage).
+        if !check && !not_whole_pages(&pool, db).await.map_err(as_damage)? {
+            return migrate(&pool).await.map(|()| false);
+        }
         let bad_pages: Vec<(String,)> = sqlx::query_as("PRAGMA cipher_integrity_check")
             .fetch_all(&pool)
             .await
@@ -1119,21 +1185,39 @@ async fn connect(db: &Path, key: &CacheKey) -> std::result::Result<SqlitePool, O
                 rows.len()
             )));
         }
-        sqlx::migrate!("./migrations")
-            .run(&pool)
-            .await
-            .map_err(|error| match error {
-                sqlx::migrate::MigrateError::Execute(error) => Opening::from(error),
-                other => Opening::Failed(other.into()),
-            })?;
-        Ok(())
+        migrate(&pool).await.map(|()| true)
     }
     .await;
-    if let Err(error) = checked {
-        pool.close().await;
-        return Err(error);
+    match checked {
+        Ok(checked) => Ok((pool, checked)),
+        Err(error) => {
+            pool.close().await;
+            Err(error)
+        }
     }
-    Ok(pool)
+}
+
+/// Whether the database file is cut off in the middle of a page (a database file is whole
+/// pages, the WAL being apart).
+async fn not_whole_pages(pool: &SqlitePool, db: &Path) -> std::result::Result<bool, sqlx::Error> {
+    // Cast: sqlx takes a PRAGMA's column for text.
+    let (page_size,): (i64,) =
+        sqlx::query_as("SELECT CAST((SELECT page_size FROM pragma_page_size()) AS INTEGER)")
+            .fetch_one(pool)
+            .await?;
+    let len = tokio::fs::metadata(db).await?.len();
+    Ok(len % page_size.max(1) as u64 != 0)
+}
+
+/// Brings the cache's tables up to date.
+async fn migrate(pool: &SqlitePool) -> std::result::Result<(), Opening> {
+    sqlx::migrate!("./migrations")
+        .run(pool)
+        .await
+        .map_err(|error| match error {
+            sqlx::migrate::MigrateError::Execute(error) => Opening::from(error),
+            other => Opening::Failed(other.into()),
+        })
 }
 
 /// What the old file of a cache made anew turned out to be.

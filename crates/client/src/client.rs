@@ -160,7 +160,8 @@ impl Client {
     async fn enter(&self, session: Session) -> Result<()> {
         let account = session.account().clone();
         let (key, made) = self.store.cache_key_async(&account.key()).await?;
-        let mut cache = Cache::open(&self.cache_dir(&account), &key).await?;
+        let new_dir = self.cache_dir(&account);
+        let mut cache = Cache::open(&new_dir, &key).await?;
         if made && cache.rebuilt() == Some(Rebuilt::Damaged) {
             // The old cache was encrypted with a key that is no longer in the secret store.
             cache.set_rebuilt(Rebuilt::KeyLost);
@@ -183,7 +184,13 @@ impl Client {
             cache,
         });
         if let Some(previous) = previous {
-            previous.cache.close().await;
+            if previous.cache.dir() == new_dir {
+                // The same cache opened again (signed in again as the same person): its
+                // check marker belongs to the new one now.
+                previous.cache.pool().close().await;
+            } else {
+                previous.cache.close().await;
+            }
         }
         Ok(())
     }
@@ -507,6 +514,18 @@ impl Client {
             .access_log(mailbox_id, 0, ACCESS_LOG_LIMIT)
             .await?;
         Ok(page.content)
+    }
+}
+
+impl Drop for Client {
+    /// Dropped without [`Client::close`] (the command line, an app that just exits), the
+    /// cache is left as cleanly as closed: every write was committed (WAL), so the next open
+    /// need not check the whole file (see [`crate::cache::CHECK_MARKER`]). A crash never
+    /// gets here and leaves the marker.
+    fn drop(&mut self) {
+        if let Some(signed_in) = self.signed_in.get_mut() {
+            signed_in.cache.mark_clean();
+        }
     }
 }
 

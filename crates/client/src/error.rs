@@ -222,6 +222,7 @@ fn is_disk_full(error: &(dyn std::error::Error + 'static)) -> bool {
 
 impl From<sqlx::Error> for ClientError {
     fn from(error: sqlx::Error) -> Self {
+        crate::cache::note_damage(&error);
         Self::cache("the local cache failed", error)
     }
 }

@@ -5,7 +5,8 @@
 use std::path::Path;
 
 use brevdue_api::{ChangeFeed, Folder, FolderType, MessageSender, MessageSummary};
-use brevdue_client::cache::{Cache, DB_FILE, ListQuery, LocalChange, Rebuilt};
+use brevdue_client::ErrorKind;
+use brevdue_client::cache::{CHECK_MARKER, Cache, DB_FILE, ListQuery, LocalChange, Rebuilt};
 use brevdue_client::credentials::CacheKey;
 use chrono::{TimeZone, Utc};
 
@@ -263,30 +264,29 @@ fn scribble(file: &Path, at: f64, len: usize) {
 }
 
 #[tokio::test]
-async fn a_cache_damaged_in_the_middle_is_made_anew_keeping_the_draft() {
+async fn a_cache_damaged_in_the_middle_after_a_crash_is_made_anew_keeping_the_draft() {
     for at in [0.3, 0.5, 0.9] {
         damaged_at(at).await;
     }
 }
 
-async fn damaged_at(at: f64) {
-    let dir = tempfile::tempdir().unwrap();
-    let key = CacheKey::generate();
+/// A filled cache, closed cleanly, with everything in the database file itself (the WAL
+/// folded in), so that a scribble hits pages in use.
+async fn filled_and_folded(dir: &Path, key: &CacheKey) {
     // Enough letters that the middle of the file is theirs, not the draft's.
-    let cache = filled(dir.path(), &key, 400).await;
+    let cache = filled(dir, key, 400).await;
     cache.close().await;
-    // Everything in the database file itself (the WAL folded in), so that the scribble hits
-    // pages in use.
-    let pool = open_encrypted(&dir.path().join(DB_FILE), &key).await;
+    let pool = open_encrypted(&dir.join(DB_FILE), key).await;
     sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
         .execute(&pool)
         .await
         .unwrap();
     pool.close().await;
-    let file = dir.path().join(DB_FILE);
-    scribble(&file, at, 200);
+}
 
-    let cache = Cache::open(dir.path(), &key).await.unwrap();
+/// The cache made anew from `cache`, opened on a file found damaged: empty, the next sync
+/// starting over, the queued change and the draft kept; not made anew again after.
+async fn made_anew(dir: &Path, key: &CacheKey, cache: Cache, at: f64) {
     assert_eq!(cache.rebuilt(), Some(Rebuilt::Damaged), "scribbled at {at}");
     assert!(cache.list_messages(&all()).await.unwrap().is_empty());
     assert_eq!(
@@ -296,10 +296,83 @@ async fn damaged_at(at: f64) {
     );
     assert_eq!(cache.outbox().await.unwrap().len(), 1);
     cache.close().await;
-    assert_eq!(draft_ids(dir.path(), &key).await, ["d-1"]);
-    let cache = Cache::open(dir.path(), &key).await.unwrap();
+    assert_eq!(draft_ids(dir, key).await, ["d-1"]);
+    let cache = Cache::open(dir, key).await.unwrap();
     assert_eq!(cache.rebuilt(), None);
+    assert!(!cache.checked_at_open(), "closed cleanly: not checked");
     cache.close().await;
+}
+
+/// Damage after a crash: the cache was not closed, so the next open checks the whole file.
+async fn damaged_at(at: f64) {
+    let dir = tempfile::tempdir().unwrap();
+    let key = CacheKey::generate();
+    filled_and_folded(dir.path(), &key).await;
+    // Opened and never closed, as a crash leaves it: the check marker stays.
+    let crashed = Cache::open(dir.path(), &key).await.unwrap();
+    assert!(
+        !crashed.checked_at_open(),
+        "closed cleanly before: not checked"
+    );
+    drop(crashed);
+    assert!(dir.path().join(CHECK_MARKER).exists());
+    scribble(&dir.path().join(DB_FILE), at, 200);
+
+    let cache = Cache::open(dir.path(), &key).await.unwrap();
+    assert!(cache.checked_at_open());
+    made_anew(dir.path(), &key, cache, at).await;
+}
+
+/// Reads what the app shows: folders with counts, the lists (all, the inbox), a search,
+/// and every message.
+async fn read_everything(cache: &Cache) -> brevdue_client::Result<()> {
+    cache.folders(MB).await?;
+    let listed = cache.list_messages(&all()).await?;
+    cache
+        .list_messages(&ListQuery {
+            folder_id: Some("f-inbox".into()),
+            ..all()
+        })
+        .await?;
+    cache.search("boligstøtte", None, 500).await?;
+    cache.without_detail(MB, 500).await?;
+    for item in &listed {
+        cache.message(&item.id).await?;
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn damage_met_while_reading_has_the_cache_checked_and_made_anew_at_the_next_open() {
+    // Places that hold pages the app reads (others hold e.g. index pages of words never
+    // searched for: harmless until read, and then met like these).
+    for at in [0.2, 0.5, 0.7] {
+        let dir = tempfile::tempdir().unwrap();
+        let key = CacheKey::generate();
+        filled_and_folded(dir.path(), &key).await;
+        assert!(!dir.path().join(CHECK_MARKER).exists(), "closed cleanly");
+        scribble(&dir.path().join(DB_FILE), at, 200);
+
+        // Closed cleanly before: opened without the full check, the damage unseen so far.
+        let cache = Cache::open(dir.path(), &key).await.unwrap();
+        assert!(!cache.checked_at_open());
+        assert_eq!(cache.rebuilt(), None, "scribbled at {at}");
+        // Reading the damaged pages is an error (SQLCipher checks each page's HMAC as it
+        // reads it), never wrong data.
+        let failed = read_everything(&cache)
+            .await
+            .expect_err(&format!("scribbled at {at}: all read from a damaged file"));
+        assert_eq!(failed.kind(), ErrorKind::Cache, "{failed}");
+        cache.close().await;
+        assert!(
+            dir.path().join(CHECK_MARKER).exists(),
+            "damage met: checked at the next open"
+        );
+
+        let cache = Cache::open(dir.path(), &key).await.unwrap();
+        assert!(cache.checked_at_open());
+        made_anew(dir.path(), &key, cache, at).await;
+    }
 }
 
 #[tokio::test]
@@ -307,17 +380,28 @@ async fn a_truncated_or_emptied_cache_is_made_anew() {
     for cut in [0.5, 0.01, 0.0] {
         let dir = tempfile::tempdir().unwrap();
         let key = CacheKey::generate();
-        let cache = filled(dir.path(), &key, 200).await;
-        cache.close().await;
+        // The WAL folded in, so that the cut takes pages in use.
+        filled_and_folded(dir.path(), &key).await;
         let file = dir.path().join(DB_FILE);
         let size = std::fs::metadata(&file).unwrap().len();
+        // Cut while the app was down after a crash (opened, never closed): checked at the
+        // next open. Cut in the middle of a page after a clean close: checked too.
+        let at = if cut > 0.1 {
+            drop(Cache::open(dir.path(), &key).await.unwrap());
+            (size as f64 * cut) as u64
+        } else if cut > 0.0 {
+            size - 100
+        } else {
+            0
+        };
         std::fs::OpenOptions::new()
             .write(true)
             .open(&file)
             .unwrap()
-            .set_len((size as f64 * cut) as u64)
+            .set_len(at)
             .unwrap();
         let cache = Cache::open(dir.path(), &key).await.unwrap();
+        assert!(cache.checked_at_open());
         assert_eq!(cache.rebuilt(), Some(Rebuilt::Damaged), "cut at {cut}");
         assert!(cache.list_messages(&all()).await.unwrap().is_empty());
         // Usable at once.

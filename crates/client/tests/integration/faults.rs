@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use brevdue_client::auth::CLIENT_ID_DESKTOP;
-use brevdue_client::cache::{DB_FILE, ListQuery, Rebuilt};
+use brevdue_client::cache::{CHECK_MARKER, DB_FILE, ListQuery, Rebuilt};
 use brevdue_client::credentials::CredentialStore;
 use brevdue_client::{Client, ClientConfig, Draft, ErrorKind};
 use tempfile::TempDir;
@@ -91,6 +91,8 @@ fn scribble(file: &std::path::Path, at: f64) {
 
 #[tokio::test]
 async fn a_damaged_cache_is_fetched_again_keeping_drafts_and_changes_and_the_user_is_told() {
+    // Damaged while the app was down after a crash (damage met while reading is in
+    // `encrypted`).
     in_private_keyring!(
         a_damaged_cache_is_fetched_again_keeping_drafts_and_changes_and_the_user_is_told
     );
@@ -112,6 +114,12 @@ async fn a_damaged_cache_is_fetched_again_keeping_drafts_and_changes_and_the_use
     client.mark_read(&first, true).await.unwrap();
     assert_eq!(client.pending_changes().await.unwrap(), 1);
     client.close().await;
+    // Started again (offline, from the secret store) and then crashed: neither closed nor
+    // dropped, so the cache's check marker stays and the next start checks the whole file.
+    let client = open_client(core.url(), data.path()).await;
+    assert_eq!(client.take_cache_rebuilt(), None);
+    assert!(cache_dir(data.path()).join(CHECK_MARKER).exists());
+    std::mem::forget(client);
 
     scribble(&cache_dir(data.path()).join(DB_FILE), 0.75);
     core.restart().await;

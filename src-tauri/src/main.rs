@@ -150,8 +150,17 @@ fn main() -> anyhow::Result<()> {
             commands::update::install_update,
             commands::update::restart_after_update,
         ])
-        .run(tauri::generate_context!())
-        .context("the app stopped with an error")
+        .build(tauri::generate_context!())
+        .context("the app could not start")?
+        .run(|app, event| {
+            if let tauri::RunEvent::Exit = event
+                && let Some(shared) = app.try_state::<Shared>()
+            {
+                // The cache closed cleanly, so the next start need not check the whole file.
+                tauri::async_runtime::block_on(shared.close());
+            }
+        });
+    Ok(())
 }
 
 /// Files dropped on the window: their paths come from the OS through Tauri's drag-drop

@@ -6,6 +6,7 @@
 //! waits for it.
 
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 use tauri::AppHandle;
 use tokio::sync::watch;
@@ -73,6 +74,23 @@ impl Shared {
             Some(Ok(backend)) => Ok(backend.clone()),
             Some(Err(message)) => Err(CommandError::new(ErrorCode::Server, message.clone())),
             None => Err(CommandError::internal("the backend never started")),
+        }
+    }
+
+    /// Closes the signed-in account's cache when the app quits, so that the next start knows
+    /// it was closed cleanly and opens it without checking the whole file. A backend still
+    /// starting has nothing open; a sync that does not end within a few seconds is left (the
+    /// next start then checks the file, which is safe).
+    pub(crate) async fn close(&self) {
+        let backend = match self.backend.borrow().as_ref() {
+            Some(Ok(backend)) => backend.clone(),
+            _ => return,
+        };
+        if tokio::time::timeout(Duration::from_secs(5), backend.client.close())
+            .await
+            .is_err()
+        {
+            tracing::warn!("the cache was not closed in time; the next start checks it");
         }
     }
 

@@ -90,7 +90,9 @@ pub(crate) fn desktop_binary() -> Result<PathBuf> {
     Ok(bin)
 }
 
-/// A child process that is killed when dropped.
+/// A child process that is killed when dropped, with everything it started: it runs in a
+/// process group of its own (e.g. `dbus-run-session` → `tauri-driver` → `WebKitWebDriver` →
+/// the app), and the whole group is killed.
 pub(crate) struct Process {
     name: &'static str,
     child: Child,
@@ -98,7 +100,9 @@ pub(crate) struct Process {
 
 impl Process {
     fn spawn(name: &'static str, command: &mut Command) -> Result<Process> {
+        use std::os::unix::process::CommandExt;
         let child = command
+            .process_group(0)
             .spawn()
             .with_context(|| format!("starting {name}"))?;
         Ok(Process { name, child })
@@ -119,6 +123,11 @@ impl Process {
 
 impl Drop for Process {
     fn drop(&mut self) {
+        // The group's id is the child's pid (`process_group(0)`).
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.child.id())])
+            .stderr(Stdio::null())
+            .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

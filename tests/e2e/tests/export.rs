@@ -15,8 +15,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail, ensure};
 use fantoccini::Locator;
 use support::{
-    Display, Driver, Screenshots, Tools, app_args, desktop_binary, element, element_with_text,
-    window_named, xdotool,
+    Display, Driver, Screenshots, Tools, answer_file_dialog, app_args, desktop_binary, element,
+    element_with_text, xdotool,
 };
 
 /// The title of the app's folder dialog for an export (Danish, the app's default language).
@@ -103,20 +103,16 @@ async fn export(
         .await?
         .click()
         .await?;
-    let dialog = window_named(tools, display, FOLDER_DIALOG).await?;
-    tokio::time::sleep(Duration::from_millis(700)).await;
-    xdotool(tools, display, &["windowfocus", "--sync", &dialog])?;
-    xdotool(tools, display, &["key", "--clearmodifiers", "ctrl+l"])?;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let path = target.display().to_string();
-    xdotool(
+    answer_file_dialog(
         tools,
         display,
-        &["type", "--clearmodifiers", "--delay", "20", &path],
-    )?;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    shots.screen("e-02-folder-dialog")?;
-    xdotool(tools, display, &["key", "--clearmodifiers", "Return"])?;
+        shots,
+        FOLDER_DIALOG,
+        target,
+        "e-02-folder-dialog",
+    )
+    .await?;
+    let path = target.display().to_string();
     ensure!(
         window_gone(tools, display, Duration::from_secs(10)).await,
         "the folder dialog did not close"

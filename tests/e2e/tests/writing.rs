@@ -19,8 +19,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
 use support::{
-    Display, Driver, Screenshots, Tools, app_args, desktop_binary, element, element_with_text,
-    window_named, xdotool,
+    Display, Driver, Screenshots, Tools, answer_file_dialog, app_args, desktop_binary, element,
+    element_with_text, message_rows,
 };
 
 /// The demo municipality's recipient system that the passport contact point is mapped to.
@@ -202,20 +202,15 @@ async fn write(
 
     // The attachment, through the real GTK file dialog: type its path and press Return.
     element(c, "#compose-attach").await?.click().await?;
-    let dialog = window_named(tools, display, "Vedhæft filer").await?;
-    tokio::time::sleep(Duration::from_millis(700)).await;
-    xdotool(tools, display, &["windowfocus", "--sync", &dialog])?;
-    xdotool(tools, display, &["key", "--clearmodifiers", "ctrl+l"])?;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let path = attachment.display().to_string();
-    xdotool(
+    answer_file_dialog(
         tools,
         display,
-        &["type", "--clearmodifiers", "--delay", "20", &path],
-    )?;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    shots.screen("c-05-file-dialog")?;
-    xdotool(tools, display, &["key", "--clearmodifiers", "Return"])?;
+        shots,
+        "Vedhæft filer",
+        attachment,
+        "c-05-file-dialog",
+    )
+    .await?;
     element_with_text(
         c,
         "[data-testid=compose-attachments]",
@@ -244,13 +239,7 @@ async fn write(
     // The app syncs in the background; SENT shows the message once the core has it.
     let end = Instant::now() + Duration::from_secs(60);
     loop {
-        let texts = c
-            .execute(
-                "return [...document.querySelectorAll('.mrow')].map(e => e.textContent);",
-                vec![],
-            )
-            .await?;
-        let texts: Vec<String> = serde_json::from_value(texts).unwrap_or_default();
+        let texts = message_rows(c).await?;
         if texts.iter().any(|t| t.contains(SUBJECT)) {
             break;
         }
@@ -606,13 +595,7 @@ async fn offline(
         .await?;
     let end = Instant::now() + Duration::from_secs(150);
     loop {
-        let texts = c
-            .execute(
-                "return [...document.querySelectorAll('.mrow')].map(e => e.textContent);",
-                vec![],
-            )
-            .await?;
-        let texts: Vec<String> = serde_json::from_value(texts).unwrap_or_default();
+        let texts = message_rows(c).await?;
         let shown = texts.iter().filter(|t| t.contains(OFFLINE_SUBJECT)).count();
         if shown > 0 && waiting(&cache, &key).await?.is_empty() {
             ensure!(shown == 1, "Sendt shows the message {shown} times");

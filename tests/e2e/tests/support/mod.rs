@@ -545,3 +545,41 @@ pub(crate) fn app_cache_key(
         &String::from_utf8_lossy(&out.stdout),
     )?)
 }
+
+/// Answers a GTK file or folder dialog titled `title` by typing `path` into its location bar
+/// (ctrl+L) and pressing Return; a screenshot of the screen named `shot` is taken just before.
+pub(crate) async fn answer_file_dialog(
+    tools: &Tools,
+    display: &Display,
+    shots: &Screenshots,
+    title: &str,
+    path: &Path,
+    shot: &str,
+) -> Result<()> {
+    let dialog = window_named(tools, display, title).await?;
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    xdotool(tools, display, &["windowfocus", "--sync", &dialog])?;
+    xdotool(tools, display, &["key", "--clearmodifiers", "ctrl+l"])?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let path = path.display().to_string();
+    xdotool(
+        tools,
+        display,
+        &["type", "--clearmodifiers", "--delay", "20", &path],
+    )?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    shots.screen(shot)?;
+    xdotool(tools, display, &["key", "--clearmodifiers", "Return"])?;
+    Ok(())
+}
+
+/// The text of each row of the message list now shown.
+pub(crate) async fn message_rows(c: &Client) -> Result<Vec<String>> {
+    let texts = c
+        .execute(
+            "return [...document.querySelectorAll('.mrow')].map(e => e.textContent);",
+            vec![],
+        )
+        .await?;
+    Ok(serde_json::from_value(texts).unwrap_or_default())
+}

@@ -574,31 +574,47 @@ async fn open_all(
 /// its documents and attachments are shown, and checks how the payload's place is shown.
 async fn open_one(c: &fantoccini::Client, p: &Payload) -> Result<()> {
     let tag = format!("[{}]", p.id);
-    let end = Instant::now() + Duration::from_secs(30);
+    // The list is virtual and may be redrawn (a sync, a letter marked read) between finding a
+    // row and clicking it, so finding, scrolling to and clicking the row is one script, and
+    // the whole step is tried again until the letter's heading shows.
+    let end = Instant::now() + Duration::from_secs(90);
     loop {
         let state = c
             .execute(
                 "const v = document.querySelector('[data-testid=message-list]');\
+                 if (!v) return 'none';\
                  const r = [...v.querySelectorAll('.mrow')].find(e => e.textContent.includes(arguments[0]));\
-                 if (r) { r.scrollIntoView({block: 'nearest'}); return 'found'; }\
+                 if (r) { r.scrollIntoView({block: 'nearest'}); r.click(); return 'clicked'; }\
                  if (v.scrollTop + v.clientHeight >= v.scrollHeight - 2) { v.scrollTop = 0; return 'top'; }\
                  v.scrollTop += Math.max(100, v.clientHeight / 2); return 'down';",
                 vec![tag.clone().into()],
             )
             .await?;
-        if state.as_str() == Some("found") {
-            break;
+        if state.as_str() == Some("clicked") {
+            let wait = Instant::now() + Duration::from_secs(5);
+            let mut opened = false;
+            while !opened && Instant::now() < wait {
+                let heading = c
+                    .execute(
+                        "const h = document.querySelector('h2#message-subject');\
+                         return !!h && h.textContent.includes(arguments[0]);",
+                        vec![tag.clone().into()],
+                    )
+                    .await?;
+                opened = heading.as_bool() == Some(true);
+                if !opened {
+                    tokio::time::sleep(Duration::from_millis(150)).await;
+                }
+            }
+            if opened {
+                break;
+            }
         }
         if Instant::now() > end {
-            bail!("no row {tag} in the list");
+            bail!("the letter {tag} did not open (last step: {state})");
         }
         tokio::time::sleep(Duration::from_millis(150)).await;
     }
-    support::element_with_text(c, ".mrow", &tag)
-        .await?
-        .click()
-        .await?;
-    support::element_with_text(c, "h2#message-subject", &tag).await?;
 
     // Every attachment opened inline.
     for button in c

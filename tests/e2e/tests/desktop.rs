@@ -15,7 +15,8 @@
 //!    that Anders opened that letter;
 //! 7. signing out and in as Jens Bak, and switching to his company's mailbox;
 //! 8. afterwards, the logs of the whole session (the app's output through tauri-driver and any
-//!    `*.log` file) hold no demo CPR number and no token the core issued.
+//!    `*.log` file) hold no demo CPR number and no token the core issued, and the app's
+//!    output shows WebKit drawing without GPU compositing (`src-tauri/src/rendering.rs`).
 //!
 //! Fails, saying what is missing, when the display tools are not installed (`scripts/setup`
 //! installs them). Run it alone with `scripts/e2e`; `scripts/test` runs it with the rest.
@@ -65,6 +66,13 @@ async fn a_citizen_reads_his_post_in_the_real_app() -> Result<()> {
         output.contains("brevdue"),
         "the app's output is not in {}",
         log.display()
+    );
+    // The webview draws in software (rendering.rs): WebKit itself reports the policy it uses.
+    ensure!(
+        output
+            .lines()
+            .any(|line| line.contains("webview drawing") && line.contains("Never")),
+        "the app did not report drawing without GPU compositing"
     );
     let world = brevdue_core::demo::world::world(chrono::Utc::now());
     let found =

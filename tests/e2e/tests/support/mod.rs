@@ -14,6 +14,19 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail, ensure};
 use fantoccini::{Client, ClientBuilder, Locator};
 
+pub(crate) mod proxy;
+
+/// A private secret store for a test that runs the client in its own process: the client's
+/// integration tests' helper, used as it is (one copy), with its `in_private_keyring!`.
+#[path = "../../../../crates/client/tests/integration/support/keyring.rs"]
+#[allow(
+    unreachable_pub,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
+pub(crate) mod keyring;
+
 /// The programs the test needs; an error naming each one that is not installed.
 pub(crate) struct Tools {
     pub(crate) tauri_driver: PathBuf,
@@ -118,6 +131,12 @@ impl Process {
 
     pub(crate) fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    /// Kills the whole process group at once (SIGKILL: no goodbye, nothing flushed) and waits
+    /// for the process to be gone.
+    pub(crate) fn kill(self) {
+        drop(self);
     }
 }
 
@@ -582,4 +601,90 @@ pub(crate) async fn message_rows(c: &Client) -> Result<Vec<String>> {
         )
         .await?;
     Ok(serde_json::from_value(texts).unwrap_or_default())
+}
+
+/// The core as a process of its own (`brevdue serve --test-login`) in a process group of its
+/// own, so that it can be killed the way a server dies (SIGKILL to the whole group) and started
+/// again on the same port with the same data folder.
+pub(crate) struct CoreProcess {
+    process: Process,
+}
+
+impl CoreProcess {
+    /// Starts `brevdue serve` on `addr` with its data in `data`, appending its output to `log`,
+    /// and waits until it listens. A port just freed by a killed core may refuse for a moment:
+    /// then it is tried again.
+    pub(crate) fn start(addr: SocketAddr, data: &Path, log: &Path) -> Result<Self> {
+        let end = Instant::now() + Duration::from_secs(60);
+        loop {
+            let log = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(log)?;
+            let mut process = Process::spawn(
+                "brevdue serve",
+                Command::new(core_binary()?)
+                    .args([
+                        "serve",
+                        "--test-login",
+                        "--listen",
+                        &addr.to_string(),
+                        "--data",
+                    ])
+                    .arg(data)
+                    .env("RUST_LOG", "info")
+                    .stdout(log.try_clone()?)
+                    .stderr(log),
+            )?;
+            loop {
+                if TcpStream::connect(addr).is_ok() {
+                    process.check_running()?;
+                    return Ok(CoreProcess { process });
+                }
+                if let Err(stopped) = process.check_running() {
+                    if Instant::now() > end {
+                        return Err(stopped.context(format!("brevdue serve on {addr}")));
+                    }
+                    std::thread::sleep(Duration::from_millis(200));
+                    break;
+                }
+                if Instant::now() > end {
+                    bail!("brevdue serve did not listen on {addr}");
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+    }
+
+    /// Gone at once (SIGKILL to its process group), as when a server dies or the machine
+    /// loses the network: no goodbye to open connections, nothing flushed but what the
+    /// database had committed.
+    pub(crate) fn kill(self) -> Result<()> {
+        self.process.kill();
+        Ok(())
+    }
+}
+
+/// The `brevdue` binary (the command line, with `serve`): `BREVDUE_BIN`, else the one next to
+/// `BREVDUE_DESKTOP_BIN` when that is set (an installed package), else the one cargo built
+/// next to this test.
+pub(crate) fn core_binary() -> Result<PathBuf> {
+    if let Some(path) = std::env::var_os("BREVDUE_BIN") {
+        return Ok(path.into());
+    }
+    let bin = if let Some(desktop) = std::env::var_os("BREVDUE_DESKTOP_BIN") {
+        PathBuf::from(desktop).with_file_name("brevdue")
+    } else {
+        let exe = std::env::current_exe()?;
+        exe.parent()
+            .and_then(Path::parent)
+            .context("the test binary is not in target/<profile>/deps")?
+            .join("brevdue")
+    };
+    ensure!(
+        bin.is_file(),
+        "{} is missing: build it first (`cargo build -p brevdue-cli`)",
+        bin.display()
+    );
+    Ok(bin)
 }

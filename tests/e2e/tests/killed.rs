@@ -142,7 +142,11 @@ impl World {
 /// document) for every tenth, else a few hundred bytes.
 fn letter_text(i: usize) -> Vec<u8> {
     let line = format!("Brev {i} fra Fjordmark Kommune til Anders. ");
-    let len = if i.is_multiple_of(10) { 600 * 1024 } else { 300 };
+    let len = if i.is_multiple_of(10) {
+        600 * 1024
+    } else {
+        300
+    };
     line.bytes().cycle().take(len).collect()
 }
 

@@ -4,10 +4,11 @@
 //! (`brevdue-client`, in this test's process, with a private keyring) syncs and sends against
 //! it over real HTTP, with a real SQLite cache.
 //!
-//! 1. Killed during a sync of a few hundred letters (some with large files): the sync fails
-//!    with a retryable error (offline), the cache is whole; after the restart one sync leaves
-//!    the cache holding exactly the core's messages, each once, at the core's versions, with
-//!    the right content, and no half-downloaded file left behind.
+//! 1. Killed during a sync of a few hundred letters (some with large files), half-way through
+//!    the download of one of those files: the sync fails with a retryable error (offline),
+//!    the cache is whole and keeps the part; after the restart one sync leaves the cache
+//!    holding exactly the core's messages, each once, at the core's versions, with the right
+//!    content, and no half-downloaded file left behind.
 //! 2. Killed during a send, in the middle of the upload: after the restart the outbox delivers
 //!    the message once (one memo, one SENT copy, one delivery to the recipient system).
 //! 3. Killed after the core stored a message but before its answer reached the client: the
@@ -441,30 +442,36 @@ async fn the_core_killed_during_a_sync_loses_and_doubles_nothing() -> Result<()>
 async fn killed_during_sync(world: &World, core: CoreProcess, work: &Path) -> Result<()> {
     deliver_letters(world).await?;
     println!("{LETTERS} letters delivered");
+    // The worst moment: in the middle of the sync, half-way through the download of a
+    // letter's large file (fetched with its message). A forwarder between the client and the
+    // core stops that answer there, and the core is killed.
+    let label = format!("{PREFIX} 150");
+    let cut = core_messages(world, std::slice::from_ref(&world.anders_mailbox))
+        .await?
+        .into_iter()
+        .find(|(_, (_, l))| *l == label)
+        .map(|(id, _)| id)
+        .context("letter 150 is not on the core")?;
+    let proxy = Proxy::start(world.addr).await?;
+    proxy.arm(
+        &format!(
+            "GET /apis/v1/mailboxes/{}/messages/{cut}/documents/0/files/0/content",
+            world.anders_mailbox
+        ),
+        Stop::MidAnswer(256 * 1024),
+    );
     let data = work.join("client");
-    let client = Arc::new(open_client(&world.base(), &data).await?);
+    let client = Arc::new(open_client(&proxy.url(), &data).await?);
     client.sign_in_demo(ANDERS).await?;
-
-    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
     let syncing = {
         let client = client.clone();
-        tokio::spawn(async move { client.sync(Some(tx)).await })
+        tokio::spawn(async move { client.sync(None).await })
     };
-    // Killed once the letters are being fetched and a third of the steps are done.
-    let mut last = None;
-    loop {
-        let Some(p) = rx.recv().await else {
-            bail!("the sync ended before it was a third through: {last:?}");
-        };
-        last = Some(p);
-        if p.total > LETTERS as u64 && p.done >= p.total / 3 {
-            break;
-        }
-    }
-    // A sync that goes on reporting does not wait for this test to read it.
-    drop(rx);
+    tokio::time::timeout(LONG, proxy.stopped())
+        .await
+        .context("the sync never fetched letter 150's file")?;
     core.kill()?;
-    println!("the core is killed during the sync at {last:?}");
+    println!("the core is killed half-way through a download");
     let failed = match tokio::time::timeout(LONG, syncing).await?? {
         Ok(report) => bail!("the sync did not notice the core die: {report:?}"),
         Err(error) => error,
@@ -487,6 +494,12 @@ async fn killed_during_sync(world: &World, core: CoreProcess, work: &Path) -> Re
     println!(
         "{} messages cached, {fetched_before} with their details",
         partial.len()
+    );
+    let parts = leftovers(&cache_dir(&data)?)?;
+    println!("kept for the next attempt: {parts:?}");
+    ensure!(
+        !parts.is_empty(),
+        "the download cut half-way left no part in the cache"
     );
 
     let core = world.start()?;
@@ -558,6 +571,17 @@ async fn killed_during_sync(world: &World, core: CoreProcess, work: &Path) -> Re
     ensure!(
         left.is_empty(),
         "unfinished files left in the cache: {left:?}"
+    );
+    // The cut download went on from its part (`Range`), not from the start.
+    let cut_answers: Vec<String> = proxy
+        .answers()
+        .into_iter()
+        .filter(|(request, _)| request.contains(&format!("/messages/{cut}/documents/0/files/0/")))
+        .map(|(_, answer)| answer)
+        .collect();
+    ensure!(
+        cut_answers == ["HTTP/1.1 200 OK", "HTTP/1.1 206 Partial Content"],
+        "the cut file was fetched with the answers {cut_answers:?}"
     );
 
     // Once more: nothing new, nothing twice.
@@ -685,6 +709,7 @@ async fn killed_during_send(
             stored_before == (1, 1, 1),
             "killed as it answered, yet the core has {stored_before:?}"
         ),
+        Stop::MidAnswer(_) => bail!("a send is not stopped in its answer here"),
     }
 
     let core = world.start()?;

@@ -1,7 +1,8 @@
 //! A TCP forwarder on loopback between the client and a core process, which stops at a chosen
 //! moment of one request so that the test can kill the core exactly then: in the middle of
-//! the request's upload (the core has part of it), or when the core starts answering (it has
-//! done the work; the answer is held back and never reaches the client). It records the
+//! the request's upload (the core has part of it), when the core starts answering (it has
+//! done the work; the answer is held back and never reaches the client), or in the middle of
+//! the answer (a download half-way). It records the
 //! first line of every answer the core began, held back or not, so a test can see what the
 //! core answered (`201` for a message stored, `200` for one it already had).
 //!
@@ -23,6 +24,9 @@ pub(crate) enum Stop {
     MidUpload(u64),
     /// When the core starts answering: the answer is held back.
     AtAnswer,
+    /// After this many bytes of the answer (head included) have gone to the client: the rest
+    /// is held back (a download half-way).
+    MidAnswer(u64),
 }
 
 #[derive(Default)]
@@ -171,6 +175,7 @@ async fn forward(client: TcpStream, upstream: SocketAddr, shared: Arc<Shared>) {
     };
     let down = async move {
         let mut buf = vec![0u8; 64 * 1024];
+        let mut sent_of_answer = 0u64;
         loop {
             let n = match from_server.read(&mut buf).await {
                 Ok(0) | Err(_) => return,
@@ -180,14 +185,24 @@ async fn forward(client: TcpStream, upstream: SocketAddr, shared: Arc<Shared>) {
             if chunk.starts_with(b"HTTP/1.1 ") {
                 let asked = lock(&request).clone();
                 lock(&shared.answers).push((asked, first_line(chunk)));
+                sent_of_answer = 0;
             }
-            if *lock(&this) == Some(Stop::AtAnswer) {
+            let take = match *lock(&this) {
+                Some(Stop::AtAnswer) => 0,
+                Some(Stop::MidAnswer(after)) => {
+                    usize::try_from(after.saturating_sub(sent_of_answer))
+                        .map_or(n, |room| room.min(n))
+                }
+                _ => n,
+            };
+            if to_client.write_all(&chunk[..take]).await.is_err() {
+                return;
+            }
+            sent_of_answer += take as u64;
+            if take < n {
                 shared.stop();
                 // Held back: read and dropped until the core's side closes.
                 while matches!(from_server.read(&mut buf).await, Ok(n) if n > 0) {}
-                return;
-            }
-            if to_client.write_all(chunk).await.is_err() {
                 return;
             }
         }

@@ -32,6 +32,7 @@ mod memo_file;
 mod rendering;
 mod save;
 mod settings;
+mod signals;
 mod state;
 mod tray;
 mod update;
@@ -232,6 +233,7 @@ fn setup(app: &mut tauri::App, args: &Args) -> anyhow::Result<()> {
     });
     watch_drops(app);
     rendering::configure(app);
+    signals::quit_on_signals(app.handle());
 
     if let Some(name) = app.state::<FileMode>().0.as_ref().map(|_| file_title(args)) {
         // File mode: no server, no account, no cache; commands that need them say so.

@@ -490,7 +490,8 @@ async fn quit(tools: &Tools, display: &Display, pid: u32) -> Result<()> {
 /// Quitting the app the normal way (its window closed) closes its cache cleanly
 /// (`Shared::close` on `RunEvent::Exit`): the check marker is gone, and the next start opens
 /// the cache without checking the whole file (its log says so). Killed instead (SIGKILL), the
-/// marker stays and the next start checks the whole file.
+/// marker stays and the next start checks the whole file. Sent SIGTERM (a logout), it quits
+/// the normal way.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn quitting_closes_the_cache_cleanly_and_after_a_kill_it_is_checked() -> Result<()> {
     let tools = Tools::find()?;
@@ -571,6 +572,23 @@ async fn quitting_closes_the_cache_cleanly_and_after_a_kill_it_is_checked() -> R
     ensure!(
         !marker.exists(),
         "the app quit, yet the cache was not closed cleanly (its check marker is there)"
+    );
+
+    // Fourth start: asked to stop by the system (SIGTERM, as at logout), it quits the same way.
+    let log = work.path().join("app-4.log");
+    let mut fourth = driver.spawn_app(&app, &args, &log)?;
+    let opened = support::log_line(&log, "the cache is open", minute).await?;
+    ensure!(
+        opened.contains("checked_in_full=false"),
+        "after a clean quit the cache was checked in full: {opened}"
+    );
+    ensure!(marker.exists(), "the open cache has no check marker");
+    fourth.terminate()?;
+    let status = fourth.wait_exit(minute).await?;
+    println!("the fourth start, sent SIGTERM, ended: {status}");
+    ensure!(
+        !marker.exists(),
+        "the app was sent SIGTERM, yet the cache was not closed cleanly"
     );
     drop(driver);
     core.shutdown().await?;

@@ -139,6 +139,15 @@ impl Process {
         drop(self);
     }
 
+    /// Asks the process alone to stop (SIGTERM, as a logout or shutdown does).
+    pub(crate) fn terminate(&self) -> Result<()> {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()?;
+        ensure!(status.success(), "kill -TERM {} failed", self.name);
+        Ok(())
+    }
+
     /// Waits up to `timeout` for the process to end by itself; its exit status.
     pub(crate) async fn wait_exit(
         &mut self,

@@ -65,18 +65,6 @@ pub(crate) async fn write(path: &Path, bytes: &[u8]) -> CmdResult<SavedFile> {
     Ok(saved(path))
 }
 
-/// Copies the file at `from` to `path` whole or not at all.
-pub(crate) async fn copy(from: &Path, path: &Path) -> CmdResult<SavedFile> {
-    let temp = temp_beside(path)?;
-    let io = |e: std::io::Error| CommandError::io("the file could not be saved", &e);
-    if let Err(error) = tokio::fs::copy(from, &temp).await {
-        let _ = tokio::fs::remove_file(&temp).await;
-        return Err(io(error));
-    }
-    tokio::fs::rename(&temp, path).await.map_err(io)?;
-    Ok(saved(path))
-}
-
 fn temp_beside(path: &Path) -> CmdResult<PathBuf> {
     let name = path
         .file_name()

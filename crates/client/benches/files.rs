@@ -38,7 +38,9 @@ async fn main() {
     let content: Vec<u8> = (0..size).map(|i| (i * 31 % 251) as u8).collect();
     let sha = hex::encode(Sha256::digest(&content));
     let dir = tempfile::tempdir().unwrap();
-    let cache = Cache::open(dir.path(), &CacheKey::generate()).await.unwrap();
+    let cache = Cache::open(dir.path(), &CacheKey::generate())
+        .await
+        .unwrap();
 
     let mut stores = Vec::new();
     for _ in 0..runs.min(5) {

@@ -225,7 +225,7 @@ impl Cache {
         let sealing = files.clone();
         tokio::task::spawn_blocking(move || sealing.seal_plain_files())
             .await
-            .map_err(|e| ClientError::cache("a background task failed", e))??;
+            .map_err(|e| ClientError::cache("a background task failed", e))?;
         let db = dir.join(DB_FILE);
         let existing = match tokio::fs::metadata(&db).await {
             Ok(meta) => Some(meta.len()),

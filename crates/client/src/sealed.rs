@@ -377,41 +377,68 @@ impl FileStore {
     /// Seals the files of a cache from before files were sealed, once: a plain file whose
     /// bytes match its name is sealed in place, one that does not is removed, and a plain
     /// `.part-` is removed (its download starts again). Done when [`ALL_SEALED`] is there.
-    /// Blocking.
-    pub(crate) fn seal_plain_files(&self) -> Result<()> {
+    /// A file that cannot be sealed now (the disk full, a file not readable) is left for the
+    /// next open and never stops the cache from opening: read meanwhile, it is "not sealed"
+    /// and fetched again. Blocking.
+    pub(crate) fn seal_plain_files(&self) {
         let marker = self.dir.join(ALL_SEALED);
         if marker.exists() {
-            return Ok(());
+            return;
         }
-        let entries = std::fs::read_dir(&self.dir).map_err(io_error)?;
-        let mut sealed = 0u64;
-        for entry in entries {
-            let entry = entry.map_err(io_error)?;
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(entries) => entries,
+            Err(error) => {
+                tracing::warn!(%error, "the cache's files cannot be listed to be sealed");
+                return;
+            }
+        };
+        let (mut sealed, mut failed) = (0u64, 0u64);
+        for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
             let path = entry.path();
-            if !entry.file_type().map_err(io_error)?.is_file() || is_sealed(&path)? {
+            if !entry.file_type().is_ok_and(|t| t.is_file()) {
                 continue;
             }
-            if is_sha256(&name) {
-                let mut plain = std::fs::File::open(&path).map_err(io_error)?;
-                match self.import(&mut plain, u64::MAX) {
-                    Ok((sha, _)) if sha == name => sealed += 1,
-                    Ok((sha, _)) => {
-                        // Not the content its name says: neither copy is kept.
-                        let _ = std::fs::remove_file(self.dir.join(sha));
-                        let _ = std::fs::remove_file(&path);
-                    }
-                    Err(error) => return Err(error),
+            match self.seal_plain_file(&name, &path) {
+                Ok(true) => sealed += 1,
+                Ok(false) => {}
+                Err(error) => {
+                    failed += 1;
+                    tracing::warn!(%error, "a plain file of an older cache could not be sealed");
                 }
-            } else if name.starts_with(PART_PREFIX) {
-                let _ = std::fs::remove_file(&path);
             }
         }
         if sealed > 0 {
             tracing::info!(sealed, "the plain files of an older cache were sealed");
         }
-        std::fs::write(&marker, b"").map_err(io_error)?;
-        Ok(())
+        if failed == 0
+            && let Err(error) = std::fs::write(&marker, b"")
+        {
+            tracing::warn!(%error, "the mark that the cache's files are sealed cannot be written");
+        }
+    }
+
+    /// Seals one file of [`Self::seal_plain_files`]; `true` when it was sealed.
+    fn seal_plain_file(&self, name: &str, path: &Path) -> Result<bool> {
+        if is_sealed(path)? {
+            return Ok(false);
+        }
+        if name.starts_with(PART_PREFIX) {
+            std::fs::remove_file(path).map_err(io_error)?;
+            return Ok(false);
+        }
+        if !is_sha256(name) {
+            return Ok(false);
+        }
+        let mut plain = std::fs::File::open(path).map_err(io_error)?;
+        let (sha, _) = self.import(&mut plain, u64::MAX)?;
+        if sha == name {
+            return Ok(true);
+        }
+        // Not the content its name says: neither copy is kept.
+        let _ = std::fs::remove_file(self.dir.join(sha));
+        std::fs::remove_file(path).map_err(io_error)?;
+        Ok(false)
     }
 }
 
@@ -938,7 +965,7 @@ mod tests {
         let liar = hex::encode(Sha256::digest(b"something else"));
         std::fs::write(dir.path().join(&liar), b"not what the name says").unwrap();
         std::fs::write(dir.path().join(format!(".part-{sha}")), &plain[..5]).unwrap();
-        store.seal_plain_files().unwrap();
+        store.seal_plain_files();
         let on_disk = std::fs::read(dir.path().join(&sha)).unwrap();
         assert!(on_disk.starts_with(&MAGIC));
         assert_eq!(store.open_all(&sha, &on_disk).unwrap(), plain);
@@ -947,7 +974,7 @@ mod tests {
         assert!(dir.path().join(ALL_SEALED).exists());
         // Once: a plain file put there afterwards is not sealed, and reads as not sealed.
         std::fs::write(dir.path().join(&sha), &plain).unwrap();
-        store.seal_plain_files().unwrap();
+        store.seal_plain_files();
         assert_eq!(std::fs::read(dir.path().join(&sha)).unwrap(), plain);
     }
 

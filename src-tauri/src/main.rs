@@ -29,6 +29,7 @@ mod export;
 mod html;
 mod links;
 mod memo_file;
+mod rendering;
 mod save;
 mod settings;
 mod state;
@@ -230,6 +231,7 @@ fn setup(app: &mut tauri::App, args: &Args) -> anyhow::Result<()> {
         }
     });
     watch_drops(app);
+    rendering::configure(app);
 
     if let Some(name) = app.state::<FileMode>().0.as_ref().map(|_| file_title(args)) {
         // File mode: no server, no account, no cache; commands that need them say so.

@@ -162,6 +162,12 @@ impl Client {
         let (key, made) = self.store.cache_key_async(&account.key()).await?;
         let new_dir = self.cache_dir(&account);
         let mut cache = Cache::open(&new_dir, &key).await?;
+        // Whether the last run closed the cache cleanly shows here: after a crash the whole
+        // file was checked (the whole-system test reads this line).
+        tracing::info!(
+            checked_in_full = cache.checked_at_open(),
+            "the cache is open"
+        );
         if made && cache.rebuilt() == Some(Rebuilt::Damaged) {
             // The old cache was encrypted with a key that is no longer in the secret store.
             cache.set_rebuilt(Rebuilt::KeyLost);

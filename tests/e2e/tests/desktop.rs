@@ -15,7 +15,8 @@
 //!    that Anders opened that letter;
 //! 7. signing out and in as Jens Bak, and switching to his company's mailbox;
 //! 8. afterwards, the logs of the whole session (the app's output through tauri-driver and any
-//!    `*.log` file) hold no demo CPR number and no token the core issued.
+//!    `*.log` file) hold no demo CPR number and no token the core issued, and the app's
+//!    output shows WebKit drawing without GPU compositing (`src-tauri/src/rendering.rs`).
 //!
 //! Fails, saying what is missing, when the display tools are not installed (`scripts/setup`
 //! installs them). Run it alone with `scripts/e2e`; `scripts/test` runs it with the rest.
@@ -65,6 +66,13 @@ async fn a_citizen_reads_his_post_in_the_real_app() -> Result<()> {
         output.contains("brevdue"),
         "the app's output is not in {}",
         log.display()
+    );
+    // The webview draws in software (rendering.rs): WebKit itself reports the policy it uses.
+    ensure!(
+        output
+            .lines()
+            .any(|line| line.contains("webview drawing") && line.contains("Never")),
+        "the app did not report drawing without GPU compositing"
     );
     let world = brevdue_core::demo::world::world(chrono::Utc::now());
     let found =
@@ -455,4 +463,116 @@ async fn a_memo_file_opens_read_only_without_an_account() -> Result<()> {
     }
     let _ = c.close().await;
     result
+}
+
+/// The cache's check marker (`cache.sqlite-check`, beside the one account's cache under the
+/// app's data folder in `work`).
+fn check_marker(work: &std::path::Path) -> Result<std::path::PathBuf> {
+    let accounts = work.join("app/client/accounts");
+    let mut dirs = std::fs::read_dir(&accounts)
+        .with_context(|| format!("no caches in {}", accounts.display()))?
+        .map(|e| Ok(e?.path()))
+        .collect::<Result<Vec<_>>>()?;
+    ensure!(dirs.len() == 1, "not one cache: {dirs:?}");
+    Ok(dirs.remove(0).join(brevdue_client::cache::CHECK_MARKER))
+}
+
+/// The window of the app now running (there is one at a time here) is closed the way a user
+/// closes it, and the app ends by itself.
+async fn quit(tools: &Tools, display: &Display, pid: u32) -> Result<()> {
+    let window = window_named(tools, display, "^Brevdue").await?;
+    support::close_window(display, &window)?;
+    support::wait_gone(pid, Duration::from_secs(60))
+        .await
+        .context("the app did not end when its window was closed")
+}
+
+/// Quitting the app the normal way (its window closed) closes its cache cleanly
+/// (`Shared::close` on `RunEvent::Exit`): the check marker is gone, and the next start opens
+/// the cache without checking the whole file (its log says so). Killed instead (SIGKILL), the
+/// marker stays and the next start checks the whole file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quitting_closes_the_cache_cleanly_and_after_a_kill_it_is_checked() -> Result<()> {
+    let tools = Tools::find()?;
+    let app = desktop_binary()?;
+    let work = tempfile::tempdir()?;
+    let mut config = brevdue_core::Config::new(work.path().join("core"));
+    config.test_provider = true;
+    let core = brevdue_core::start(config).await?;
+    brevdue_core::demo::seed(core.state(), chrono::Utc::now()).await?;
+
+    let display = Display::start()?;
+    let home = work.path().join("home");
+    let driver = Driver::start(&tools, &display, &home)?;
+    let shots = Screenshots::new(&display)?;
+    let args = app_args(core.url(), work.path());
+    let minute = Duration::from_secs(60);
+
+    // First start, through WebDriver: signed in, the cache open (its marker there), then the
+    // window closed.
+    let c = driver.launch(&app, &args).await?;
+    let first = async {
+        element_with_text(&c, "button", "Log ind som Anders Holm")
+            .await?
+            .click()
+            .await?;
+        element(&c, "[data-testid=message-list] .mrow").await?;
+        let marker = check_marker(work.path())?;
+        ensure!(marker.exists(), "the open cache has no check marker");
+        shots.window(&c, "30-before-quit").await?;
+        let pid = driver.app_pid()?;
+        quit(&tools, &display, pid).await?;
+        Ok(marker)
+    }
+    .await;
+    if first.is_err() {
+        driver.report_failure(&c, &shots, "30-quit-failed").await;
+    }
+    // The session's app is gone; WebDriver may take a moment to notice.
+    let _ = tokio::time::timeout(Duration::from_secs(10), c.close()).await;
+    let marker = first?;
+    ensure!(
+        !marker.exists(),
+        "the app quit, yet the cache was not closed cleanly (its check marker is there)"
+    );
+    let opened = support::log_line(driver.log_path(), "the cache is open", minute).await?;
+    println!("first start: {opened}");
+
+    // Second start (as a user starts it): the sign-in resumes from the keyring, and the cache
+    // opens without the whole-file check. Then the app is killed.
+    let log = work.path().join("app-2.log");
+    let second = driver.spawn_app(&app, &args, &log)?;
+    let opened = support::log_line(&log, "the cache is open", minute).await?;
+    println!("after a quit: {opened}");
+    ensure!(
+        opened.contains("checked_in_full=false"),
+        "after a clean quit the cache was checked in full: {opened}"
+    );
+    ensure!(marker.exists(), "the open cache has no check marker");
+    second.kill();
+    ensure!(
+        marker.exists(),
+        "the killed app's cache lost its check marker"
+    );
+
+    // Third start: the whole file is checked; quit normally, it is closed cleanly again.
+    let log = work.path().join("app-3.log");
+    let mut third = driver.spawn_app(&app, &args, &log)?;
+    let opened = support::log_line(&log, "the cache is open", minute).await?;
+    println!("after a kill: {opened}");
+    ensure!(
+        opened.contains("checked_in_full=true"),
+        "after a kill the cache was not checked in full: {opened}"
+    );
+    let window = window_named(&tools, &display, "^Brevdue").await?;
+    support::close_window(&display, &window)?;
+    let status = third.wait_exit(minute).await?;
+    println!("the third start ended: {status}");
+    ensure!(
+        !marker.exists(),
+        "the app quit, yet the cache was not closed cleanly (its check marker is there)"
+    );
+    drop(driver);
+    core.shutdown().await?;
+    Ok(())
 }

@@ -19,8 +19,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
 use support::{
-    Display, Driver, Screenshots, Tools, answer_file_dialog, app_args, desktop_binary, element,
-    element_with_text, message_rows,
+    CoreProcess, Display, Driver, Screenshots, Tools, answer_file_dialog, app_args, desktop_binary,
+    element, element_with_text, message_rows,
 };
 
 /// The demo municipality's recipient system that the passport contact point is mapped to.
@@ -325,81 +325,6 @@ async fn pulled_with_kle(core: &str, secret: &str) -> Result<()> {
 }
 
 const OFFLINE_SUBJECT: &str = "Pas bestilt uden net";
-
-/// The core as a process of its own (`brevdue serve`), so that it can be killed the way a
-/// network or a server goes away, and started again on the same port with the same data.
-struct CoreProcess {
-    child: std::process::Child,
-}
-
-impl CoreProcess {
-    fn start(
-        addr: std::net::SocketAddr,
-        data: &std::path::Path,
-        log: &std::path::Path,
-    ) -> Result<Self> {
-        let log = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(log)?;
-        let child = std::process::Command::new(core_binary()?)
-            .args([
-                "serve",
-                "--test-login",
-                "--listen",
-                &addr.to_string(),
-                "--data",
-            ])
-            .arg(data)
-            .env("RUST_LOG", "info")
-            .stdout(log.try_clone()?)
-            .stderr(log)
-            .spawn()
-            .context("starting brevdue serve")?;
-        let mut core = CoreProcess { child };
-        let end = Instant::now() + Duration::from_secs(30);
-        while std::net::TcpStream::connect(addr).is_err() {
-            if let Some(status) = core.child.try_wait()? {
-                bail!("brevdue serve stopped: {status}");
-            }
-            if Instant::now() > end {
-                bail!("brevdue serve did not listen on {addr}");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        Ok(core)
-    }
-
-    /// Gone at once, as when the machine loses the network: no goodbye to open connections.
-    fn kill(mut self) -> Result<()> {
-        self.child.kill()?;
-        self.child.wait()?;
-        Ok(())
-    }
-}
-
-impl Drop for CoreProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// The `brevdue` binary (the command line, with `serve`): `BREVDUE_BIN`, else the one cargo
-/// built next to this test.
-fn core_binary() -> Result<std::path::PathBuf> {
-    if let Some(path) = std::env::var_os("BREVDUE_BIN") {
-        return Ok(path.into());
-    }
-    let desktop = desktop_binary()?;
-    let bin = desktop.with_file_name("brevdue");
-    ensure!(
-        bin.is_file(),
-        "{} is missing: build it first (`cargo build -p brevdue-cli`)",
-        bin.display()
-    );
-    Ok(bin)
-}
 
 /// Offline: the contact point chosen, then the core is killed; the message is written and sent
 /// in the app, which says calmly that it waits (no error); the core starts again on the same

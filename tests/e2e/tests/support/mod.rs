@@ -14,6 +14,19 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail, ensure};
 use fantoccini::{Client, ClientBuilder, Locator};
 
+pub(crate) mod proxy;
+
+/// A private secret store for a test that runs the client in its own process: the client's
+/// integration tests' helper, used as it is (one copy), with its `in_private_keyring!`.
+#[path = "../../../../crates/client/tests/integration/support/keyring.rs"]
+#[allow(
+    unreachable_pub,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
+pub(crate) mod keyring;
+
 /// The programs the test needs; an error naming each one that is not installed.
 pub(crate) struct Tools {
     pub(crate) tauri_driver: PathBuf,
@@ -99,7 +112,7 @@ pub(crate) struct Process {
 }
 
 impl Process {
-    fn spawn(name: &'static str, command: &mut Command) -> Result<Process> {
+    pub(crate) fn spawn(name: &'static str, command: &mut Command) -> Result<Process> {
         use std::os::unix::process::CommandExt;
         let child = command
             .process_group(0)
@@ -118,6 +131,29 @@ impl Process {
 
     pub(crate) fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    /// Kills the whole process group at once (SIGKILL: no goodbye, nothing flushed) and waits
+    /// for the process to be gone.
+    pub(crate) fn kill(self) {
+        drop(self);
+    }
+
+    /// Waits up to `timeout` for the process to end by itself; its exit status.
+    pub(crate) async fn wait_exit(
+        &mut self,
+        timeout: Duration,
+    ) -> Result<std::process::ExitStatus> {
+        let end = Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.child.try_wait()? {
+                return Ok(status);
+            }
+            if Instant::now() > end {
+                bail!("{} did not end within {timeout:?}", self.name);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 }
 
@@ -171,6 +207,9 @@ pub(crate) struct Driver {
     process: Process,
     /// Where tauri-driver, WebKitWebDriver and the app write their output.
     log: PathBuf,
+    /// The environment tauri-driver runs in (and so the app), for starting the app beside it.
+    home: PathBuf,
+    display: String,
 }
 
 impl Driver {
@@ -239,6 +278,8 @@ exec "$@""#;
             port,
             process,
             log: log_path,
+            home: home.to_path_buf(),
+            display: display.name.clone(),
         };
         let addr = SocketAddr::from(([127, 0, 0, 1], port));
         wait_until(Duration::from_secs(20), || TcpStream::connect(addr).is_ok())
@@ -458,6 +499,151 @@ impl Driver {
     pub(crate) fn log_path(&self) -> &Path {
         &self.log
     }
+
+    /// Starts the app with `args` as a user does, without WebDriver, in the driver's D-Bus
+    /// session (its keyring, so a stored sign-in resumes) and environment; its output goes to
+    /// `log`. Killed with its process group when dropped.
+    pub(crate) fn spawn_app(&self, app: &Path, args: &[String], log: &Path) -> Result<Process> {
+        let bus = std::fs::read_to_string(self.home.join("dbus-address"))
+            .context("the driver wrote no D-Bus address")?;
+        let log = std::fs::File::create(log)?;
+        Process::spawn(
+            "brevdue-desktop",
+            Command::new(app)
+                .args(args)
+                .env("DBUS_SESSION_BUS_ADDRESS", bus.trim())
+                .env_remove("WAYLAND_DISPLAY")
+                .env("DISPLAY", &self.display)
+                .env("HOME", &self.home)
+                .env("XDG_DATA_HOME", self.home.join("data"))
+                .env("XDG_CONFIG_HOME", self.home.join("config"))
+                .env("XDG_CACHE_HOME", self.home.join("cache"))
+                .env("XDG_RUNTIME_DIR", self.home.join("run"))
+                .env("BREVDUE_LOG", "info,brevdue=debug")
+                .env("NO_COLOR", "1")
+                .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+                .env("LIBGL_ALWAYS_SOFTWARE", "1")
+                .stdout(log.try_clone()?)
+                .stderr(log),
+        )
+    }
+
+    /// The process id of the app that WebDriver launched (`brevdue-desktop` under the driver).
+    pub(crate) fn app_pid(&self) -> Result<u32> {
+        process_tree(self.pid())
+            .into_iter()
+            .find(|pid| {
+                std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                    .is_ok_and(|name| name.trim() == "brevdue-desktop")
+            })
+            .context("no brevdue-desktop process under the driver")
+    }
+}
+
+/// Closes the window `id` the way a window manager does when the user clicks its close button:
+/// a `WM_DELETE_WINDOW` message (xdotool cannot send it, and Xvfb runs no window manager), sent
+/// through Xlib by a few lines of Python.
+pub(crate) fn close_window(display: &Display, id: &str) -> Result<()> {
+    const SCRIPT: &str = r#"
+import ctypes, sys
+x = ctypes.cdll.LoadLibrary("libX11.so.6")
+x.XOpenDisplay.restype = ctypes.c_void_p
+x.XOpenDisplay.argtypes = [ctypes.c_char_p]
+x.XInternAtom.restype = ctypes.c_ulong
+x.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+class ClientMessage(ctypes.Structure):
+    _fields_ = [("type", ctypes.c_int), ("serial", ctypes.c_ulong), ("send_event", ctypes.c_int),
+                ("display", ctypes.c_void_p), ("window", ctypes.c_ulong),
+                ("message_type", ctypes.c_ulong), ("format", ctypes.c_int),
+                ("l", ctypes.c_long * 5)]
+class Event(ctypes.Union):
+    _fields_ = [("xclient", ClientMessage), ("pad", ctypes.c_long * 24)]
+x.XSendEvent.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_long,
+                         ctypes.POINTER(Event)]
+d = x.XOpenDisplay(None)
+if not d:
+    sys.exit("no display")
+window = int(sys.argv[1])
+e = Event()
+e.xclient.type = 33  # ClientMessage
+e.xclient.window = window
+e.xclient.message_type = x.XInternAtom(d, b"WM_PROTOCOLS", 0)
+e.xclient.format = 32
+e.xclient.l[0] = x.XInternAtom(d, b"WM_DELETE_WINDOW", 0)
+e.xclient.l[1] = 0  # CurrentTime
+if not x.XSendEvent(d, window, 0, 0, ctypes.byref(e)):
+    sys.exit("XSendEvent failed")
+x.XCloseDisplay.argtypes = [ctypes.c_void_p]
+x.XCloseDisplay(d)
+"#;
+    let out = Command::new("python3")
+        .args(["-c", SCRIPT, id])
+        .env("DISPLAY", &display.name)
+        .output()
+        .context("python3 (closing a window through Xlib)")?;
+    ensure!(
+        out.status.success(),
+        "closing window {id} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Ok(())
+}
+
+/// Waits up to `timeout` until process `pid` has ended (gone, or a zombie not yet reaped).
+pub(crate) async fn wait_gone(pid: u32, timeout: Duration) -> Result<()> {
+    let end = Instant::now() + timeout;
+    loop {
+        match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+            Err(_) => return Ok(()),
+            // The state follows the command name in parentheses.
+            Ok(stat) if stat.rsplit(") ").next().is_some_and(|s| s.starts_with('Z')) => {
+                return Ok(());
+            }
+            Ok(_) => {}
+        }
+        if Instant::now() > end {
+            bail!("process {pid} did not end within {timeout:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits up to `timeout` for a line of the file `log` that holds `text`; that line.
+pub(crate) async fn log_line(log: &Path, text: &str, timeout: Duration) -> Result<String> {
+    let end = Instant::now() + timeout;
+    loop {
+        let bytes = std::fs::read(log).unwrap_or_default();
+        let all = String::from_utf8_lossy(&bytes);
+        if let Some(line) = all.lines().find(|l| l.contains(text)) {
+            return Ok(without_ansi(line));
+        }
+        if Instant::now() > end {
+            bail!(
+                "no line with {text:?} in {} within {timeout:?}",
+                log.display()
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// `text` without ANSI escape sequences (the log's colours).
+pub(crate) fn without_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // ESC [ ... final byte in @..~
+            for c in chars.by_ref() {
+                if ('@'..='~').contains(&c) && c != '[' {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// What of a session's logs would give someone away: for each of `logs` (and every `*.log`
@@ -582,4 +768,90 @@ pub(crate) async fn message_rows(c: &Client) -> Result<Vec<String>> {
         )
         .await?;
     Ok(serde_json::from_value(texts).unwrap_or_default())
+}
+
+/// The core as a process of its own (`brevdue serve --test-login`) in a process group of its
+/// own, so that it can be killed the way a server dies (SIGKILL to the whole group) and started
+/// again on the same port with the same data folder.
+pub(crate) struct CoreProcess {
+    process: Process,
+}
+
+impl CoreProcess {
+    /// Starts `brevdue serve` on `addr` with its data in `data`, appending its output to `log`,
+    /// and waits until it listens. A port just freed by a killed core may refuse for a moment:
+    /// then it is tried again.
+    pub(crate) fn start(addr: SocketAddr, data: &Path, log: &Path) -> Result<Self> {
+        let end = Instant::now() + Duration::from_secs(60);
+        loop {
+            let log = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(log)?;
+            let mut process = Process::spawn(
+                "brevdue serve",
+                Command::new(core_binary()?)
+                    .args([
+                        "serve",
+                        "--test-login",
+                        "--listen",
+                        &addr.to_string(),
+                        "--data",
+                    ])
+                    .arg(data)
+                    .env("RUST_LOG", "info")
+                    .stdout(log.try_clone()?)
+                    .stderr(log),
+            )?;
+            loop {
+                if TcpStream::connect(addr).is_ok() {
+                    process.check_running()?;
+                    return Ok(CoreProcess { process });
+                }
+                if let Err(stopped) = process.check_running() {
+                    if Instant::now() > end {
+                        return Err(stopped.context(format!("brevdue serve on {addr}")));
+                    }
+                    std::thread::sleep(Duration::from_millis(200));
+                    break;
+                }
+                if Instant::now() > end {
+                    bail!("brevdue serve did not listen on {addr}");
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+    }
+
+    /// Gone at once (SIGKILL to its process group), as when a server dies or the machine
+    /// loses the network: no goodbye to open connections, nothing flushed but what the
+    /// database had committed.
+    pub(crate) fn kill(self) -> Result<()> {
+        self.process.kill();
+        Ok(())
+    }
+}
+
+/// The `brevdue` binary (the command line, with `serve`): `BREVDUE_BIN`, else the one next to
+/// `BREVDUE_DESKTOP_BIN` when that is set (an installed package), else the one cargo built
+/// next to this test.
+pub(crate) fn core_binary() -> Result<PathBuf> {
+    if let Some(path) = std::env::var_os("BREVDUE_BIN") {
+        return Ok(path.into());
+    }
+    let bin = if let Some(desktop) = std::env::var_os("BREVDUE_DESKTOP_BIN") {
+        PathBuf::from(desktop).with_file_name("brevdue")
+    } else {
+        let exe = std::env::current_exe()?;
+        exe.parent()
+            .and_then(Path::parent)
+            .context("the test binary is not in target/<profile>/deps")?
+            .join("brevdue")
+    };
+    ensure!(
+        bin.is_file(),
+        "{} is missing: build it first (`cargo build -p brevdue-cli`)",
+        bin.display()
+    );
+    Ok(bin)
 }

@@ -9,6 +9,9 @@
 //! runs headless as root without a session bus) with `cargo nextest run -p brevdue-client`
 //! or `cargo test -p brevdue-client`. It needs `dbus-run-session` and `gnome-keyring-daemon`
 //! (Debian: `dbus`, `gnome-keyring`; `scripts/setup` installs them).
+//!
+//! The whole-system tests (`tests/e2e`, `support::keyring`) include this file as it is: it
+//! must keep needing nothing of this test crate but `in_private_keyring!`'s own path.
 
 use std::process::Command;
 

@@ -4,7 +4,9 @@
 //! It holds the mailboxes, folders, message summaries (for lists), message details (the MeMo
 //! model and its agenda), the change-feed cursor of each mailbox, and the outbox of changes
 //! made here that the server has not confirmed yet. File contents live as files named by their
-//! SHA-256 in `files/` next to the database, never in rows. Search runs over subject, sender and
+//! SHA-256 in `files/` next to the database, never in rows, sealed (encrypted and
+//! authenticated) with a key derived from the cache key: only [`crate::sealed`] reads or
+//! writes them. Search runs over subject, sender and
 //! text with SQLite's FTS5.
 //!
 //! Everything the user sees reflects their own changes at once: a change is applied to the
@@ -24,13 +26,12 @@ use brevdue_api::{ChangeFeed, Folder, FolderType, Mailbox, MessageDetail, Messag
 use brevdue_memo::{AgendaItem, AgendaKind};
 use chrono::{DateTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions, Row, SqliteConnection, SqlitePool};
-use tokio::io::AsyncWriteExt;
 
 use crate::credentials::CacheKey;
 use crate::error::{ClientError, ErrorKind, Result};
+use crate::sealed::FileStore;
 
 /// The name of the database file in a cache folder.
 pub const DB_FILE: &str = "cache.sqlite";
@@ -146,6 +147,8 @@ pub struct Cache {
     pool: SqlitePool,
     dir: PathBuf,
     rebuilt: Option<Rebuilt>,
+    /// The files in `files/`, sealed with a key derived from the cache key.
+    files: FileStore,
     /// A lock per file being downloaded ([`Cache::lock_download`]).
     downloads: Arc<std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
     /// [`DAMAGE_SEEN`] when the cache was opened.
@@ -217,6 +220,12 @@ impl Cache {
             .await
             .map_err(|e| ClientError::cache("the cache folder cannot be made", e))?;
         private_to_user(dir).await?;
+        let files = FileStore::new(dir.join(FILES_DIR), key)?;
+        // A cache from before files were sealed: its files are sealed now, once.
+        let sealing = files.clone();
+        tokio::task::spawn_blocking(move || sealing.seal_plain_files())
+            .await
+            .map_err(|e| ClientError::cache("a background task failed", e))?;
         let db = dir.join(DB_FILE);
         let existing = match tokio::fs::metadata(&db).await {
             Ok(meta) => Some(meta.len()),
@@ -236,6 +245,7 @@ impl Cache {
             pool,
             dir: dir.to_path_buf(),
             rebuilt,
+            files: files.clone(),
             downloads: Arc::default(),
             damage_at_open,
             checked,
@@ -805,18 +815,31 @@ impl Cache {
 
     // ---- files ----
 
-    /// The path of the cached content with this SHA-256, if it is cached.
-    pub fn file_path(&self, sha256: &str) -> Option<PathBuf> {
-        if !is_sha256(sha256) {
-            return None;
-        }
-        let path = self.dir.join(FILES_DIR).join(sha256);
-        path.is_file().then_some(path)
+    /// The cache's files, sealed at rest ([`crate::sealed`]): the only way to their bytes.
+    pub(crate) fn files(&self) -> &FileStore {
+        &self.files
+    }
+
+    /// Whether the content with this SHA-256 is cached (not whether it still reads well).
+    pub fn has_file(&self, sha256: &str) -> bool {
+        self.files.contains(sha256)
+    }
+
+    /// The cached content with this SHA-256, decrypted: [`ErrorKind::NotFound`] when it is
+    /// not cached, [`ErrorKind::Cache`] when it cannot be decrypted (changed, cut off, or
+    /// sealed with another key).
+    pub async fn read_file(&self, sha256: &str) -> Result<Vec<u8>> {
+        self.files.read(sha256).await
+    }
+
+    /// Removes the cached content with this SHA-256 (it no longer reads; it is fetched again).
+    pub async fn remove_file(&self, sha256: &str) {
+        self.files.remove(sha256).await;
     }
 
     /// Stores a file's content from `chunks`, checking it against `sha256` and `size` before
-    /// it becomes visible (written to a temporary name, then renamed). Returns its path.
-    pub async fn store_file<S, E>(&self, sha256: &str, size: u64, chunks: S) -> Result<PathBuf>
+    /// it becomes visible (written sealed to a temporary name, then renamed).
+    pub async fn store_file<S, E>(&self, sha256: &str, size: u64, chunks: S) -> Result<()>
     where
         S: futures_util::Stream<Item = std::result::Result<bytes::Bytes, E>> + Unpin,
         E: Into<ClientError>,
@@ -825,16 +848,10 @@ impl Cache {
     }
 
     /// How many bytes of the content with this SHA-256 a download that broke off has kept
-    /// (0 when none): a new download asks the server for the rest only (`Range`).
-    pub fn partial_len(&self, sha256: &str) -> u64 {
-        if !is_sha256(sha256) {
-            return 0;
-        }
-        std::fs::metadata(self.partial_path(sha256)).map_or(0, |m| m.len())
-    }
-
-    fn partial_path(&self, sha256: &str) -> PathBuf {
-        self.dir.join(FILES_DIR).join(format!(".part-{sha256}"))
+    /// (0 when none): a new download asks the server for the rest only (`Range`). The part
+    /// kept is decrypted and hashed to know (see `FileStore::kept_len`).
+    pub async fn partial_len(&self, sha256: &str) -> u64 {
+        self.files.kept_len(sha256).await
     }
 
     /// One download of a file's content at a time: the part kept between attempts has one
@@ -850,93 +867,52 @@ impl Cache {
 
     /// [`store_file`](Self::store_file) continued after the first `from` bytes, which an
     /// earlier attempt kept ([`partial_len`](Self::partial_len)); `from` 0 starts afresh.
-    /// When the stream breaks off, what arrived is kept for the next attempt; content that
-    /// does not match its size and SHA-256 is thrown away.
+    /// When the stream breaks off, every byte that arrived is kept (sealed) for the next
+    /// attempt; content that does not match its size and SHA-256 is thrown away.
     pub async fn resume_file<S, E>(
         &self,
         sha256: &str,
         size: u64,
         from: u64,
         mut chunks: S,
-    ) -> Result<PathBuf>
+    ) -> Result<()>
     where
         S: futures_util::Stream<Item = std::result::Result<bytes::Bytes, E>> + Unpin,
         E: Into<ClientError>,
     {
         use futures_util::StreamExt;
-        if !is_sha256(sha256) {
-            return Err(ClientError::protocol(
-                "a file's SHA-256 is not 64 hex digits",
-            ));
-        }
-        let files = self.dir.join(FILES_DIR);
-        let temp = self.partial_path(sha256);
-        let io = |e| ClientError::cache("a file could not be written to the cache", e);
-        let mut hasher = Sha256::new();
-        let mut written = 0u64;
-        let mut out = if from > 0 && self.partial_len(sha256) == from {
-            // The part kept: hashed again (it is on disk, not in memory), then appended to.
-            let mut kept = tokio::fs::File::open(&temp).await.map_err(io)?;
-            let mut buf = vec![0u8; 64 * 1024];
-            loop {
-                let n = tokio::io::AsyncReadExt::read(&mut kept, &mut buf)
-                    .await
-                    .map_err(io)?;
-                if n == 0 {
-                    break;
-                }
-                hasher.update(&buf[..n]);
-                written += n as u64;
-            }
-            tokio::fs::OpenOptions::new()
-                .append(true)
-                .open(&temp)
-                .await
-                .map_err(io)?
-        } else if from > 0 {
-            return Err(ClientError::protocol(
-                "a download was resumed from a part that is not kept",
-            ));
-        } else {
-            tokio::fs::File::create(&temp).await.map_err(io)?
-        };
+        let mut part = self.files.begin_part(sha256, from).await?;
         // `Err(true)`: the content is wrong, throw it away; `Err(false)`: it broke off, keep it.
         let result: std::result::Result<(), (ClientError, bool)> = async {
             while let Some(chunk) = chunks.next().await {
                 let chunk = chunk.map_err(|e| (e.into(), false))?;
-                written += chunk.len() as u64;
-                if written > size {
+                if part.written() + chunk.len() as u64 > size {
                     return Err((
                         ClientError::protocol("a file is larger than its size says"),
                         true,
                     ));
                 }
-                hasher.update(&chunk);
-                out.write_all(&chunk).await.map_err(|e| (io(e), false))?;
-            }
-            out.flush().await.map_err(|e| (io(e), false))?;
-            out.sync_all().await.map_err(|e| (io(e), false))?;
-            if written != size || hex::encode(hasher.finalize_reset()) != sha256 {
-                return Err((
-                    ClientError::protocol("a file's content does not match its size and SHA-256"),
-                    true,
-                ));
+                part.push(&chunk).await.map_err(|e| (e, false))?;
             }
             Ok(())
         }
         .await;
-        let _ = out.flush().await;
-        drop(out);
-        if let Err((error, wrong)) = result {
+        match result {
+            Ok(()) => part.finish(sha256, size).await,
             // Wrong content, or the disk failed (or is full): the part is no good to keep.
-            if wrong || matches!(error.kind(), ErrorKind::Cache | ErrorKind::DiskFull) {
-                let _ = tokio::fs::remove_file(&temp).await;
+            Err((error, wrong))
+                if wrong || matches!(error.kind(), ErrorKind::Cache | ErrorKind::DiskFull) =>
+            {
+                part.discard().await;
+                Err(error)
             }
-            return Err(error);
+            Err((error, _)) => {
+                if let Err(kept) = part.keep().await {
+                    tracing::warn!(error = %kept, "the part of a download cannot be kept");
+                }
+                Err(error)
+            }
         }
-        let path = files.join(sha256);
-        tokio::fs::rename(&temp, &path).await.map_err(io)?;
-        Ok(path)
     }
 }
 
@@ -1428,10 +1404,6 @@ pub(crate) fn fts_query(text: &str) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" AND "))
 }
 
-fn is_sha256(text: &str) -> bool {
-    text.len() == 64 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-}
-
 fn to_json<T: Serialize>(value: &T) -> Result<String> {
     serde_json::to_string(value).map_err(|e| ClientError::cache("a value cannot be stored", e))
 }
@@ -1468,6 +1440,7 @@ mod tests {
 
     #[test]
     fn only_hex_sha256_names_a_file() {
+        use crate::sealed::is_sha256;
         assert!(is_sha256(&"a".repeat(64)));
         assert!(!is_sha256(&"A".repeat(64)));
         assert!(!is_sha256("../../etc/passwd"));

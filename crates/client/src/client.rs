@@ -362,15 +362,15 @@ impl Client {
             .ok_or_else(|| ClientError::new(ErrorKind::NotFound, "no such message in the cache"))
     }
 
-    /// The path of a file's content in the cache, fetched first when it is not there. The file
-    /// is named by its SHA-256: the caller chooses the name to show or save it under (see
+    /// A file's content, from the cache (decrypted, see [`crate::sealed`]), fetched first
+    /// when it is not there. The caller chooses the name to show or save it under (see
     /// `brevdue_memo::safe_name`).
     pub async fn file_content(
         &self,
         message_id: &str,
         document: usize,
         file: usize,
-    ) -> Result<PathBuf> {
+    ) -> Result<Vec<u8>> {
         let s = self.current().await?;
         let message = self.message(message_id).await?;
         let detail = message.detail.as_ref().ok_or_else(|| {
@@ -380,10 +380,7 @@ impl Client {
             .memo
             .file(brevdue_memo::FileId { document, file })
             .ok_or_else(|| ClientError::new(ErrorKind::NotFound, "no such file in the message"))?;
-        if let Some(path) = s.cache.file_path(&meta.sha256) {
-            return Ok(path);
-        }
-        sync::download(
+        sync::file_bytes(
             &s.api,
             &s.cache,
             &message.item.mailbox_id,

@@ -109,6 +109,11 @@ impl CacheKey {
         Secret(hex::encode(self.0))
     }
 
+    /// The key's bytes, for deriving the key of the cache's files (`sealed`).
+    pub(crate) fn bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
     /// The value of SQLCipher's `PRAGMA key` (and of `ATTACH ... KEY`) that uses these bytes
     /// as the raw key, without a passphrase derivation: `x'<hex>'`.
     pub fn sqlcipher_raw(&self) -> Secret {

@@ -59,6 +59,7 @@ pub mod export;
 mod http;
 mod outgoing;
 pub mod paths;
+mod sealed;
 pub mod sync;
 
 pub use brevdue_api::contacts::{

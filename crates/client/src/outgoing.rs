@@ -13,22 +13,22 @@
 //! The sender's id (a CPR number for a citizen's own mailbox) is not stored: it is asked of the
 //! server when the message is written out, and lives only in that request.
 
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::Read;
+use std::path::Path;
 
 use brevdue_api::OwnerType;
 use brevdue_api::contacts::{ABSOLUTE_MAX_MESSAGE_BYTES, AttachmentLimits};
 use brevdue_memo::{FileId, Message};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::api::Api;
-use crate::cache::{Cache, FILES_DIR};
+use crate::cache::Cache;
 use crate::compose::{self, BODY_FILENAME, ComposedFile};
 use crate::drafts::Draft;
 use crate::error::{ClientError, ErrorKind, Result};
+use crate::sealed::FileStore;
 
 /// After this many failed attempts (the server failing, not being offline) a message is
 /// marked failed.
@@ -67,7 +67,7 @@ pub(crate) async fn queue(
     owner_name: &str,
     limits: Option<&AttachmentLimits>,
 ) -> Result<Uuid> {
-    let files_dir = cache.dir().join(FILES_DIR);
+    let store = cache.files().clone();
     if let Some(max) = limits.and_then(|l| l.max_count)
         && draft.attachments.len() > max as usize
     {
@@ -81,8 +81,8 @@ pub(crate) async fn queue(
     });
     let body_bytes = draft.body.clone().into_bytes();
     let (body_sha, body_size) = {
-        let dir = files_dir.clone();
-        blocking(move || import(&mut body_bytes.as_slice(), &dir, max_total)).await??
+        let store = store.clone();
+        blocking(move || store.import(&mut body_bytes.as_slice(), max_total)).await??
     };
     let mut total = body_size;
     let mut attachments = Vec::new();
@@ -103,13 +103,17 @@ pub(crate) async fn queue(
             .mime_type
             .clone()
             .unwrap_or_else(|| compose::mime_of(&filename).to_owned());
-        let (path, dir) = (attachment.path.clone(), files_dir.clone());
+        let (path, store) = (attachment.path.clone(), store.clone());
         let room = max_total.saturating_sub(total);
         let (sha256, size) = blocking(move || {
+            // A file of the cache (a forwarded message's) is read through the sealed store.
+            if let Some(sha) = store.stored_at(&path) {
+                return store.import(&mut store.reader(&sha)?, room);
+            }
             let mut file = std::fs::File::open(&path).map_err(|e| {
                 ClientError::new(ErrorKind::NotFound, "an attachment cannot be read").with_source(e)
             })?;
-            import(&mut file, &dir, room)
+            store.import(&mut file, room)
         })
         .await??;
         total += size;
@@ -183,47 +187,6 @@ pub(crate) async fn queue(
     }
     tx.commit().await?;
     Ok(uuid)
-}
-
-/// Copies `input` into the cache's files under its SHA-256 (at most `limit` bytes, else
-/// [`ErrorKind::TooLarge`]); returns the SHA-256 and the size.
-fn import(input: &mut dyn Read, files_dir: &Path, limit: u64) -> Result<(String, u64)> {
-    let io = |e| ClientError::cache("a file could not be copied into the cache", e);
-    std::fs::create_dir_all(files_dir).map_err(io)?;
-    let temp = files_dir.join(format!(".part-{}", Uuid::new_v4()));
-    let result = (|| {
-        let mut out = std::io::BufWriter::new(std::fs::File::create(&temp).map_err(io)?);
-        let mut hasher = Sha256::new();
-        let mut size = 0u64;
-        let mut buf = vec![0u8; 64 * 1024];
-        loop {
-            let n = input.read(&mut buf).map_err(io)?;
-            if n == 0 {
-                break;
-            }
-            size += n as u64;
-            if size > limit {
-                return Err(ClientError::new(
-                    ErrorKind::TooLarge,
-                    "the message with its attachments is larger than allowed",
-                ));
-            }
-            hasher.update(&buf[..n]);
-            out.write_all(&buf[..n]).map_err(io)?;
-        }
-        out.flush().map_err(io)?;
-        Ok((hex::encode(hasher.finalize()), size))
-    })();
-    match result {
-        Ok((sha, size)) => {
-            std::fs::rename(&temp, files_dir.join(&sha)).map_err(io)?;
-            Ok((sha, size))
-        }
-        Err(error) => {
-            let _ = std::fs::remove_file(&temp);
-            Err(error)
-        }
-    }
 }
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
@@ -350,10 +313,9 @@ async fn send_one(
         OwnerType::Organisation => mailbox.cvr.clone().unwrap_or_default(),
         OwnerType::Citizen => api.session().own_cpr().await?.expose().to_owned(),
     };
-    let dir = cache.dir().to_path_buf();
-    let temp = dir.join(format!(".outgoing-{uuid}.xml"));
-    let path = temp.clone();
-    let size = blocking(move || write_memo(&model, &files, &dir, &path)).await??;
+    let temp = cache.dir().join(format!(".outgoing-{uuid}.xml"));
+    let (path, store) = (temp.clone(), cache.files().clone());
+    let size = blocking(move || write_memo(&model, &files, &store, &path)).await??;
     let sent = api.send_message(mailbox_id, &temp, size).await;
     let _ = tokio::fs::remove_file(&temp).await;
     let sent = sent?;
@@ -365,9 +327,9 @@ async fn send_one(
     Ok(())
 }
 
-/// Writes the MeMo of `model` to `out`, the files from the cache; returns its size.
-fn write_memo(model: &Message, files: &[QueuedFile], cache_dir: &Path, out: &Path) -> Result<u64> {
-    let files_dir: PathBuf = cache_dir.join(FILES_DIR);
+/// Writes the MeMo of `model` to `out`, the files from the cache (decrypted as they are
+/// read); returns its size.
+fn write_memo(model: &Message, files: &[QueuedFile], store: &FileStore, out: &Path) -> Result<u64> {
     let io = |e| ClientError::cache("a queued message could not be written", e);
     let file = std::fs::File::create(out).map_err(io)?;
     let mut source = |id: FileId| -> std::io::Result<Box<dyn Read>> {
@@ -376,13 +338,14 @@ fn write_memo(model: &Message, files: &[QueuedFile], cache_dir: &Path, out: &Pat
             .find(|f| f.document == id.document && f.file == id.file)
             .map(|f| f.sha256.clone())
             .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"))?;
-        if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(std::io::Error::other("not a SHA-256"));
-        }
-        Ok(Box::new(std::fs::File::open(files_dir.join(sha))?))
+        let reader = store
+            .reader(&sha)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::NotFound, e))?;
+        Ok(Box::new(reader))
     };
     brevdue_memo::write(model, &file, &mut source).map_err(|e| {
-        // A file gone from the cache will not come back: the message fails for good.
+        // A file gone from the cache (or no longer readable) will not come back: the message
+        // fails for good.
         ClientError::invalid_input("a queued message could not be written").with_source(e)
     })?;
     Ok(std::fs::metadata(out).map_err(io)?.len())

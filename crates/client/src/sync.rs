@@ -142,32 +142,61 @@ pub async fn fetch_message(api: &Api, cache: &Cache, mailbox_id: &str, id: &str)
             if !wanted {
                 continue;
             }
-            let path = match cache.file_path(&file.sha256) {
-                Some(path) => path,
-                None => {
-                    let file_ref = (document_index.to_string(), file_index.to_string());
-                    download(
-                        api,
-                        cache,
-                        mailbox_id,
-                        id,
-                        &file_ref,
-                        &file.sha256,
-                        file.size,
-                    )
-                    .await?
-                }
-            };
+            let file_ref = (document_index.to_string(), file_index.to_string());
             if is_text {
-                let bytes = tokio::fs::read(&path)
-                    .await
-                    .map_err(|e| ClientError::cache("a cached file cannot be read", e))?;
+                let bytes = file_bytes(
+                    api,
+                    cache,
+                    mailbox_id,
+                    id,
+                    &file_ref,
+                    &file.sha256,
+                    file.size,
+                )
+                .await?;
                 text.push_str(&String::from_utf8_lossy(&bytes));
                 text.push('\n');
+            } else if !cache.has_file(&file.sha256) {
+                download(
+                    api,
+                    cache,
+                    mailbox_id,
+                    id,
+                    &file_ref,
+                    &file.sha256,
+                    file.size,
+                )
+                .await?;
             }
         }
     }
     cache.put_detail(&detail, &text).await
+}
+
+/// The content of file `(document, file)` of a message, from the cache, fetched first when it
+/// is not there. A cached file that no longer decrypts (changed on disk, cut off, or sealed
+/// with a cache key that was lost and made anew) is removed and fetched again: the core has
+/// it.
+pub async fn file_bytes(
+    api: &Api,
+    cache: &Cache,
+    mailbox_id: &str,
+    message_id: &str,
+    file_ref: &(String, String),
+    sha256: &str,
+    size: u64,
+) -> Result<Vec<u8>> {
+    match cache.read_file(sha256).await {
+        Ok(bytes) => return Ok(bytes),
+        Err(error) if error.kind() == ErrorKind::NotFound => {}
+        Err(error) if error.kind() == ErrorKind::Cache => {
+            tracing::warn!(%error, "a cached file that does not read is fetched again");
+            cache.remove_file(sha256).await;
+        }
+        Err(error) => return Err(error),
+    }
+    download(api, cache, mailbox_id, message_id, file_ref, sha256, size).await?;
+    cache.read_file(sha256).await
 }
 
 /// Downloads file `(document, file)` of a message into the cache, checked against its SHA-256.
@@ -182,12 +211,12 @@ pub async fn download(
     (document, file): &(String, String),
     sha256: &str,
     size: u64,
-) -> Result<std::path::PathBuf> {
+) -> Result<()> {
     let _one_at_a_time = cache.lock_download(sha256).await;
-    if let Some(path) = cache.file_path(sha256) {
-        return Ok(path);
+    if cache.has_file(sha256) {
+        return Ok(());
     }
-    let kept = cache.partial_len(sha256);
+    let kept = cache.partial_len(sha256).await;
     let range = (kept > 0 && kept < size).then_some((kept, None));
     let response = api
         .file_content(mailbox_id, message_id, document, file, range)

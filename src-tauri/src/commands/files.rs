@@ -192,12 +192,10 @@ pub(crate) async fn file_content(
     if meta.size > MAX_SHOWN_BYTES || claimed_kind(&mime) == FileKind::Other {
         return Ok(FileContent::other(mime, filename, meta.size));
     }
-    let path = client
+    // Decrypted from the cache in one pass (the cache's files are sealed at rest).
+    let bytes = client
         .file_content(&message.item.id, id.document, id.file)
         .await?;
-    let bytes = tokio::fs::read(&path)
-        .await
-        .map_err(|e| CommandError::io("the cached file could not be read", &e))?;
     Ok(content(&mime, filename, &bytes))
 }
 
@@ -222,7 +220,7 @@ pub(crate) async fn save_file(
         .and_then(|d| d.memo.file(id))
         .ok_or_else(|| CommandError::not_found("no such file in the message"))?
         .clone();
-    let path = client
+    let bytes = client
         .file_content(&message.item.id, id.document, id.file)
         .await?;
     let Some(target) =
@@ -230,7 +228,7 @@ pub(crate) async fn save_file(
     else {
         return Ok(None);
     };
-    save::copy(&path, &target).await.map(Some)
+    save::write(&target, &bytes).await.map(Some)
 }
 
 #[cfg(test)]

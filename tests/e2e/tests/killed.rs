@@ -560,10 +560,10 @@ async fn killed_during_sync(world: &World, core: CoreProcess, work: &Path) -> Re
     );
     for i in (0..LETTERS).step_by(10) {
         let id = by_label[format!("{PREFIX} {i:03}").as_str()][0];
-        let text = std::fs::read(client.file_content(id, 0, 0).await?)?;
+        let text = client.file_content(id, 0, 0).await?;
         ensure!(text == letter_text(i), "letter {i}: another text");
         if let Some(bilag) = letter_attachment(i) {
-            let got = std::fs::read(client.file_content(id, 1, 0).await?)?;
+            let got = client.file_content(id, 1, 0).await?;
             ensure!(got == bilag, "letter {i}: another attachment");
         }
     }

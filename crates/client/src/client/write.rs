@@ -234,7 +234,12 @@ impl Client {
             comment,
         );
         for (id, file) in detail.memo.files() {
-            let path = self.file_content(message_id, id.document, id.file).await?;
+            // Read once so that it is in the cache and reads well (fetched again if not); the
+            // draft points at it there, and the queue reads it through the sealed store.
+            self.file_content(message_id, id.document, id.file).await?;
+            let path = s.cache.files().address(&file.sha256).ok_or_else(|| {
+                ClientError::new(ErrorKind::NotFound, "a forwarded file is not in the cache")
+            })?;
             draft.attachments.push(DraftAttachment {
                 path,
                 filename: Some(brevdue_memo::safe_name::safe_file_name(&file.filename)),

@@ -97,8 +97,9 @@ pub(crate) fn write(
     for attachment in &item.files {
         let file_name = names.allocate(&attachment.meta.filename);
         let target = part.join(&file_name);
-        std::fs::copy(&attachment.path, &target)?;
-        std::fs::File::open(&target)?.sync_all()?;
+        let mut out = std::fs::File::create(&target)?;
+        out.write_all(&attachment.content)?;
+        out.sync_all()?;
         files.push(FileJson {
             name: file_name,
             filename: &attachment.meta.filename,

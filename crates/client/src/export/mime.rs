@@ -109,8 +109,7 @@ pub(crate) fn write_message(
         }
         header(out, "Content-Transfer-Encoding", "base64")?;
         out.write_all(b"\n")?;
-        let mut file = std::fs::File::open(&attachment.path)?;
-        base64_lines(out, &mut file)?;
+        base64_lines(out, &mut attachment.content.as_slice())?;
     }
     writeln!(out, "--{boundary}--")?;
     Ok(())

@@ -108,13 +108,23 @@ pub(crate) struct Item {
     pub(crate) files: Vec<Attachment>,
 }
 
-/// A file of a message, in the cache.
-#[derive(Debug)]
+/// A file of a message, read from the cache (decrypted): one message's files at a time are
+/// held in memory while it is written out.
 pub(crate) struct Attachment {
     pub(crate) document: usize,
     pub(crate) document_label: Option<String>,
     pub(crate) meta: brevdue_memo::File,
-    pub(crate) path: PathBuf,
+    pub(crate) content: Vec<u8>,
+}
+
+impl std::fmt::Debug for Attachment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Attachment")
+            .field("document", &self.document)
+            .field("meta", &self.meta)
+            .field("content", &self.content.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Client {
@@ -202,8 +212,8 @@ impl Client {
         };
         let mut files = Vec::new();
         for (file_id, meta) in detail.memo.files() {
-            let path = match self.file_content(id, file_id.document, file_id.file).await {
-                Ok(path) => path,
+            let content = match self.file_content(id, file_id.document, file_id.file).await {
+                Ok(content) => content,
                 Err(error) if error.kind() == ErrorKind::NotFound => return Ok(None),
                 Err(error) => return Err(error),
             };
@@ -215,7 +225,7 @@ impl Client {
                     .get(file_id.document)
                     .and_then(|d| d.label.clone()),
                 meta: meta.clone(),
-                path,
+                content,
             });
         }
         Ok(Some(Item {

@@ -243,7 +243,7 @@ async fn files_are_kept_only_under_the_sha256_of_their_own_bytes() {
                 .map(|p| Ok::<_, brevdue_client::ClientError>(bytes::Bytes::from(p))),
         )
     };
-    assert!(cache.file_path(&sha).is_none());
+    assert!(!cache.has_file(&sha));
 
     // Wrong bytes, too many bytes, too few bytes, a name that is not a SHA-256: refused, and
     // nothing is left behind.
@@ -265,13 +265,15 @@ async fn files_are_kept_only_under_the_sha256_of_their_own_bytes() {
         .store_file("../../escape", 1, chunks(vec![b"x".to_vec()]))
         .await;
     assert_eq!(hostile.unwrap_err().kind(), ErrorKind::Protocol);
-    assert_eq!(
-        std::fs::read_dir(dir.path().join("files")).unwrap().count(),
-        0
-    );
+    let left: Vec<_> = std::fs::read_dir(dir.path().join("files"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|name| name != ".sealed-v1")
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
     assert!(!dir.path().parent().unwrap().join("escape").exists());
 
-    let path = cache
+    cache
         .store_file(
             &sha,
             bytes.len() as u64,
@@ -279,9 +281,13 @@ async fn files_are_kept_only_under_the_sha256_of_their_own_bytes() {
         )
         .await
         .unwrap();
-    assert_eq!(std::fs::read(&path).unwrap(), bytes);
-    assert_eq!(cache.file_path(&sha), Some(path));
-    assert!(cache.file_path("../cache.sqlite").is_none());
+    assert_eq!(cache.read_file(&sha).await.unwrap(), bytes);
+    assert!(cache.has_file(&sha));
+    assert!(!cache.has_file("../cache.sqlite"));
+    assert_eq!(
+        cache.read_file("../cache.sqlite").await.unwrap_err().kind(),
+        ErrorKind::NotFound
+    );
 }
 
 #[tokio::test]

@@ -17,6 +17,9 @@
 //!   (a small tmpfs; needs root, else it says it skipped).
 //! - `lost_laptop`: a whole session with logs captured at TRACE level; afterwards no CPR
 //!   number, token or letter in the logs or the data folder; the access log seen by the owner.
+//! - `sealed_files`: the cache's files sealed at rest: no plaintext of a downloaded document
+//!   (or of a download's part) in the cache folder, a damaged file or another key read as a
+//!   clear error and fetched again, plain files of an older cache sealed on opening.
 //! - `sign_in`: PKCE through the loopback redirect, the demo path, refusals, refresh rotation
 //!   with reuse detection, resuming after a restart, sign-out.
 //! - `with_core`: against a real core: sync into the cache, reading offline, changes made
@@ -36,6 +39,7 @@ mod credentials;
 mod encrypted;
 mod faults;
 mod lost_laptop;
+mod sealed_files;
 mod sign_in;
 mod with_core;
 mod writing;

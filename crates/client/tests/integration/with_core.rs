@@ -168,10 +168,7 @@ async fn sync_fills_the_cache_and_the_mail_reads_offline_after_a_restart() {
     );
 
     let file = client.file_content(&tax.id, 0, 0).await.unwrap();
-    assert_eq!(
-        std::fs::read_to_string(&file).unwrap(),
-        "Betal ejendomsskatten."
-    );
+    assert_eq!(file, b"Betal ejendomsskatten.");
 
     // The refresh token is in the secret store and in no file of the data folder; neither is
     // any other access or refresh token the core ever issued (it keeps their hashes).
@@ -194,10 +191,7 @@ async fn sync_fills_the_cache_and_the_mail_reads_offline_after_a_restart() {
     assert_eq!(message.detail.unwrap().memo.label, "Ejendomsskat");
     assert_eq!(message.agenda.len(), 2);
     let file = client.file_content(&tax.id, 0, 0).await.unwrap();
-    assert_eq!(
-        std::fs::read_to_string(&file).unwrap(),
-        "Betal ejendomsskatten."
-    );
+    assert_eq!(file, b"Betal ejendomsskatten.");
     assert_eq!(
         client.search("ejendomsskat", None, 10).await.unwrap().len(),
         1

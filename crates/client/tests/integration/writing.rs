@@ -121,6 +121,8 @@ async fn a_message_queued_offline_is_delivered_exactly_once() {
     draft.id = Some(draft_id);
     let uuid = client.send(draft).await.unwrap();
     std::fs::remove_file(&picked).unwrap();
+    // Copied into the cache sealed: no byte of the attachment in any file of the data folder.
+    assert!(crate::support::files_containing(data.path(), "en kvittering").is_empty());
     assert_eq!(client.pending_changes().await.unwrap(), 1);
     assert!(
         client.drafts(&mailbox).await.unwrap().is_empty(),
@@ -338,6 +340,16 @@ async fn reply_and_forward_carry_their_data() {
         .await
         .unwrap();
     let model: brevdue_memo::Message = serde_json::from_str(&model).unwrap();
+    // The letter's file went along as its plaintext (the cache keeps it sealed).
+    let letter = client.message(&closed).await.unwrap().detail.unwrap();
+    let original = &letter.memo.documents[0].files[0];
+    assert!(
+        model
+            .files()
+            .any(|(_, f)| f.sha256 == original.sha256 && f.size == original.size),
+        "{:?}",
+        model.files().collect::<Vec<_>>()
+    );
     let forward_data = model.forward_data.unwrap();
     assert_eq!(
         forward_data.message_uuid,

@@ -2,10 +2,10 @@
 //!
 //! WebKitGTK composites pages on the GPU by default. For Brevdue's pages (lists, letters,
 //! forms, PDF pages drawn by pdf.js into a canvas) that buys nothing a user would see, and it
-//! costs memory: measured idle under Xvfb, the web process took about 215 MB PSS with GPU
-//! compositing and about 115 MB without (ARCHITECTURE.md, "Memory"). So the webview draws in
-//! software, unless `BREVDUE_GPU=1` asks for WebKit's default (for a machine where software
-//! drawing turns out slow, e.g. a 4K screen on a weak CPU).
+//! costs memory: measured idle in demo mode under Xvfb, the web process took about 210 MB PSS
+//! with GPU compositing and about 120 MB without (ARCHITECTURE.md, `src-tauri/`). So the
+//! webview draws in software, unless `BREVDUE_GPU=1` asks for WebKit's default (for a machine
+//! where software drawing turns out slow, e.g. a 4K screen on a weak CPU).
 
 use tauri::Manager;
 

@@ -1,7 +1,8 @@
 //! Quitting when the system asks: SIGTERM (a logout, a shutdown, `kill`) and SIGINT (Ctrl+C
 //! in a terminal) end the app the way the tray's "Afslut" does, so `RunEvent::Exit` closes the
-//! cache cleanly and the next start opens it without checking the whole file. Without this,
-//! GTK's default for both signals ends the process on the spot.
+//! cache cleanly and the next start opens it without checking the whole file. Without this
+//! the app did not end on SIGTERM at all (the quit test in `tests/e2e/tests/desktop.rs`), so a
+//! logout ended up killing it.
 
 use tauri::AppHandle;
 

@@ -310,7 +310,12 @@ async fn run(target: usize, per_class: usize) -> anyhow::Result<()> {
             .with_context(|| format!("import of {id}"))?;
     }
     let import_time = started.elapsed();
-    sqlx::query("PRAGMA optimize").execute(&pool).await?;
+    // Fresh statistics for the planner, as a running core has them.
+    let analyze = match brevdue_core::db::Backend::of(&pool) {
+        brevdue_core::db::Backend::Sqlite => "PRAGMA optimize",
+        brevdue_core::db::Backend::Postgres => "ANALYZE",
+    };
+    sqlx::query(analyze).execute(&pool).await?;
     println!(
         "{} contact points of {} authorities imported in {:.1} s ({} files)",
         world.total_points,

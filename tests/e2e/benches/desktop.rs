@@ -7,7 +7,9 @@
 //!    adding 10,000 copies of real demo letters (their details included) to the account's
 //!    cache with `brevdue-client`'s own cache API. Several starts, each ended by closing the
 //!    window as a user does (so each start opens a cleanly closed cache); each figure is
-//!    printed.
+//!    printed, with where its time went by the page's own clock (before the page began to
+//!    load, which under WebDriver includes WebKit setting up its automation session; loading
+//!    the UI; and the first IPC calls and drawing).
 //! 2. **Idle memory of the app's process tree**: the PSS of `brevdue-desktop` and of every
 //!    process under it (WebKit's web and network processes), and their sum, after the inbox
 //!    has been shown and the app has been left alone for 15 seconds; measured after each of
@@ -88,6 +90,7 @@ async fn main() -> Result<()> {
             .map(|d| d.as_secs_f64() * 1000.0)
             .unwrap_or(0.0);
         println!("start {run}: interactive inbox after {ms:.0} ms (pid {pid})");
+        print_phases(&c, started, shown).await;
         times.push(ms);
         if run > STARTS - IDLE_SAMPLES {
             tokio::time::sleep(IDLE).await;
@@ -143,9 +146,7 @@ async fn main() -> Result<()> {
     let c = driver.launch(&app, &args).await?;
     let mut opens = Vec::new();
     for (n, from) in ["the core", "the cache", "the cache"].iter().enumerate() {
-        let row = element_with_text(&c, "[data-testid=message-list] .mrow", BIG_LABEL).await?;
-        let clicked = std::time::Instant::now();
-        row.click().await?;
+        let clicked = click_row(&c, BIG_LABEL).await?;
         let drawn = wait_for_first_page(&c).await?;
         let ms = drawn.duration_since(clicked).as_secs_f64() * 1000.0;
         println!(
@@ -154,10 +155,7 @@ async fn main() -> Result<()> {
         );
         opens.push(ms);
         // Away to another letter, so the next click opens it afresh.
-        element_with_text(&c, "[data-testid=message-list] .mrow", "Vejarbejde")
-            .await?
-            .click()
-            .await?;
+        click_row(&c, "Vejarbejde").await?;
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
     c.close().await?;
@@ -169,6 +167,22 @@ async fn main() -> Result<()> {
     drop(driver);
     core.shutdown().await?;
     Ok(())
+}
+
+/// Clicks the list's row holding `text`; when the list redrew between finding the row and
+/// clicking it (the row is gone), finds it again. The moment of the click that landed.
+async fn click_row(c: &fantoccini::Client, text: &str) -> Result<std::time::Instant> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let row = element_with_text(c, "[data-testid=message-list] .mrow", text).await?;
+        let clicked = std::time::Instant::now();
+        match row.click().await {
+            Ok(_) => return Ok(clicked),
+            Err(error) if attempt < 5 => println!("  (the row {text:?} was redrawn: {error})"),
+            Err(error) => return Err(error.into()),
+        }
+    }
 }
 
 /// The subject of the letter with the 10 MB PDF.
@@ -426,6 +440,39 @@ async fn wait_for_rows(c: &fantoccini::Client) -> Result<SystemTime> {
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
+}
+
+/// Where a start's time went, from the page's own clock (`performance.timeOrigin` is when
+/// WebKit began loading the UI): the process until the page began (GTK, WebKit and Tauri
+/// starting), the page until its document was ready (loading and running the UI's scripts),
+/// and from there until the rows showed (the first IPC calls and drawing).
+async fn print_phases(c: &fantoccini::Client, started: SystemTime, shown: SystemTime) {
+    let page = c
+        .execute(
+            "const n = performance.getEntriesByType('navigation')[0];\
+             return [performance.timeOrigin, n ? n.domContentLoadedEventEnd : 0];",
+            vec![],
+        )
+        .await;
+    let epoch_ms = |t: SystemTime| {
+        t.duration_since(SystemTime::UNIX_EPOCH)
+            .map(|d| d.as_secs_f64() * 1000.0)
+            .unwrap_or(0.0)
+    };
+    let Ok(page) = page else {
+        println!("  (the page's timing could not be read)");
+        return;
+    };
+    let (Some(origin), Some(ready)) = (page[0].as_f64(), page[1].as_f64()) else {
+        println!("  (the page's timing could not be read)");
+        return;
+    };
+    println!(
+        "  process to page start {:.0} ms, page start to document ready {ready:.0} ms, \
+         document ready to rows {:.0} ms",
+        origin - epoch_ms(started),
+        epoch_ms(shown) - origin - ready
+    );
 }
 
 /// The memory of one process, in kB.

@@ -181,7 +181,43 @@ impl Drop for Process {
 /// An X server of our own.
 pub(crate) struct Display {
     pub(crate) name: String,
-    _xvfb: Process,
+    number: u32,
+    xvfb: Option<Process>,
+}
+
+/// The lock file and socket of X display `n`.
+fn x_files(n: u32) -> [PathBuf; 2] {
+    [
+        PathBuf::from(format!("/tmp/.X{n}-lock")),
+        PathBuf::from(format!("/tmp/.X11-unix/X{n}")),
+    ]
+}
+
+/// Whether display `n` is taken: its lock file names a process that is alive. A lock of a
+/// process that is gone (an X server killed, which cannot clean up) is stale, and it is
+/// removed with its socket; a socket without a lock is stale too.
+fn x_display_taken(n: u32) -> bool {
+    let [lock, socket] = x_files(n);
+    match std::fs::read_to_string(&lock) {
+        Ok(text) => {
+            let alive = text
+                .trim()
+                .parse::<u32>()
+                .is_ok_and(|pid| Path::new(&format!("/proc/{pid}")).exists());
+            if alive {
+                return true;
+            }
+            let _ = std::fs::remove_file(&lock);
+            let _ = std::fs::remove_file(&socket);
+            false
+        }
+        // A lock being written this moment reads empty or fails: taken, to be safe.
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => true,
+        Err(_) => {
+            let _ = std::fs::remove_file(&socket);
+            false
+        }
+    }
 }
 
 impl Display {
@@ -189,10 +225,7 @@ impl Display {
         // A display number nobody uses.
         let number = (90..190)
             .map(|n| n + std::process::id() % 50)
-            .find(|n| {
-                !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
-                    && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
-            })
+            .find(|&n| !x_display_taken(n))
             .context("no free X display number")?;
         let name = format!(":{number}");
         let mut xvfb = Process::spawn(
@@ -202,10 +235,25 @@ impl Display {
                 .stdout(Stdio::null())
                 .stderr(Stdio::null()),
         )?;
-        let socket = PathBuf::from(format!("/tmp/.X11-unix/X{number}"));
+        let [_, socket] = x_files(number);
         wait_until(Duration::from_secs(10), || socket.exists()).context("Xvfb did not start")?;
         xvfb.check_running()?;
-        Ok(Display { name, _xvfb: xvfb })
+        Ok(Display {
+            name,
+            number,
+            xvfb: Some(xvfb),
+        })
+    }
+}
+
+impl Drop for Display {
+    /// Xvfb is killed (it cannot remove its lock file and socket then), so they are removed
+    /// here; left behind, they used up the display numbers after a hundred runs.
+    fn drop(&mut self) {
+        drop(self.xvfb.take());
+        for file in x_files(self.number) {
+            let _ = std::fs::remove_file(file);
+        }
     }
 }
 

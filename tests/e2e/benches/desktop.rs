@@ -55,10 +55,7 @@ async fn main() -> Result<()> {
     let tools = Tools::find()?;
     let app = desktop_binary()?;
     let work = tempfile::tempdir()?;
-    let mut config = brevdue_core::Config::new(work.path().join("core"));
-    config.test_provider = true;
-    let core = brevdue_core::start(config).await?;
-    brevdue_core::demo::seed(core.state(), Utc::now()).await?;
+    let (core, _) = support::demo_core(&work.path().join("core")).await?;
     let display = Display::start()?;
     let home = work.path().join("home");
     let driver = Driver::start(&tools, &display, &home)?;

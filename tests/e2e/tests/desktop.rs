@@ -39,10 +39,7 @@ async fn a_citizen_reads_his_post_in_the_real_app() -> Result<()> {
     let work = tempfile::tempdir()?;
 
     // A real core with the demo world, on a loopback port, for this test only.
-    let mut config = brevdue_core::Config::new(work.path().join("core"));
-    config.test_provider = true;
-    let core = brevdue_core::start(config).await?;
-    let seeded = brevdue_core::demo::seed(core.state(), chrono::Utc::now()).await?;
+    let (core, seeded) = support::demo_core(&work.path().join("core")).await?;
     ensure!(seeded.messages > 0, "the demo world has no letters");
 
     let display = Display::start()?;
@@ -497,10 +494,7 @@ async fn quitting_closes_the_cache_cleanly_and_after_a_kill_it_is_checked() -> R
     let tools = Tools::find()?;
     let app = desktop_binary()?;
     let work = tempfile::tempdir()?;
-    let mut config = brevdue_core::Config::new(work.path().join("core"));
-    config.test_provider = true;
-    let core = brevdue_core::start(config).await?;
-    brevdue_core::demo::seed(core.state(), chrono::Utc::now()).await?;
+    let (core, _) = support::demo_core(&work.path().join("core")).await?;
 
     let display = Display::start()?;
     let home = work.path().join("home");

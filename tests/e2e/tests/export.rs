@@ -28,10 +28,7 @@ async fn a_citizen_exports_his_post_from_the_menu() -> Result<()> {
     let app = desktop_binary()?;
     let work = tempfile::tempdir()?;
 
-    let mut config = brevdue_core::Config::new(work.path().join("core"));
-    config.test_provider = true;
-    let core = brevdue_core::start(config).await?;
-    brevdue_core::demo::seed(core.state(), chrono::Utc::now()).await?;
+    let (core, _) = support::demo_core(&work.path().join("core")).await?;
     // The truth: the letters Anders Holm sees in his own mailbox, outside DELETED, as the core
     // has them.
     let expected: BTreeSet<String> = sqlx::query_scalar(

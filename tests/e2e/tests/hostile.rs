@@ -401,10 +401,7 @@ async fn hostile_content_is_harmless_in_the_real_window() -> Result<()> {
     let app = desktop_binary()?;
     let work = tempfile::tempdir()?;
 
-    let mut config = brevdue_core::Config::new(work.path().join("core"));
-    config.test_provider = true;
-    let core = brevdue_core::start(config).await?;
-    brevdue_core::demo::seed(core.state(), chrono::Utc::now()).await?;
+    let (core, _) = support::demo_core(&work.path().join("core")).await?;
     let db = &core.state().db;
     sqlx::query("INSERT INTO persons (id, cpr, name, description) VALUES ($1, $2, $3, $4)")
         .bind(PERSON_ID)

@@ -61,10 +61,7 @@ impl World {
     /// Written by an embedded core, which stops before the process starts.
     async fn make(work: &Path) -> Result<World> {
         let data = work.join("core");
-        let mut config = brevdue_core::Config::new(&data);
-        config.test_provider = true;
-        let core = brevdue_core::start(config).await?;
-        brevdue_core::demo::seed(core.state(), chrono::Utc::now()).await?;
+        let (core, _) = support::demo_core(&data).await?;
         let db = &core.state().db;
         let sender_secret = brevdue_core::auth::systems::register(
             db,

@@ -196,10 +196,7 @@ where
     let work = tempfile::tempdir()?;
     // A core with the demo world, as the other whole-system tests use (on the empty sign-in
     // page of a core without people, WebKit's screenshots did not return).
-    let mut config = brevdue_core::Config::new(work.path().join("core"));
-    config.test_provider = true;
-    let core = brevdue_core::start(config).await?;
-    brevdue_core::demo::seed(core.state(), chrono::Utc::now()).await?;
+    let (core, _) = support::demo_core(&work.path().join("core")).await?;
     let appimage = installed_appimage(work.path())?;
 
     let display = Display::start()?;

@@ -35,10 +35,7 @@ async fn a_citizen_writes_to_the_municipality_in_the_real_app() -> Result<()> {
     let app = desktop_binary()?;
     let work = tempfile::tempdir()?;
 
-    let mut config = brevdue_core::Config::new(work.path().join("core"));
-    config.test_provider = true;
-    let core = brevdue_core::start(config).await?;
-    brevdue_core::demo::seed(core.state(), chrono::Utc::now()).await?;
+    let (core, _) = support::demo_core(&work.path().join("core")).await?;
     let secret = pas_system_secret(&core.state().db).await?;
 
     let attachment = work.path().join("politianmeldelse.txt");
@@ -340,10 +337,7 @@ async fn a_message_written_offline_is_delivered_once_when_the_core_is_back() -> 
 
     // The demo world and the recipient system's secret, written into the data folder by an
     // embedded core, which stops before the app starts.
-    let mut config = brevdue_core::Config::new(&data);
-    config.test_provider = true;
-    let seeding = brevdue_core::start(config).await?;
-    brevdue_core::demo::seed(seeding.state(), chrono::Utc::now()).await?;
+    let (seeding, _) = support::demo_core(&data).await?;
     let secret = pas_system_secret(&seeding.state().db).await?;
     let addr = seeding.addr();
     let url = seeding.url().to_owned();

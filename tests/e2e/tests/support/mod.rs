@@ -413,6 +413,18 @@ pub(crate) fn app_args(server: &str, work: &Path) -> Vec<String> {
     ]
 }
 
+/// A real core for this test alone, on a loopback port with its data in `data`, test sign-in
+/// on and the demo world seeded as of now; and what the seed made.
+pub(crate) async fn demo_core(
+    data: &Path,
+) -> Result<(brevdue_core::RunningServer, brevdue_core::demo::SeedReport)> {
+    let mut config = brevdue_core::Config::new(data);
+    config.test_provider = true;
+    let core = brevdue_core::start(config).await?;
+    let seeded = brevdue_core::demo::seed(core.state(), chrono::Utc::now()).await?;
+    Ok((core, seeded))
+}
+
 /// Waits for the first element matching `css` and returns it.
 pub(crate) async fn element(c: &Client, css: &str) -> Result<fantoccini::elements::Element> {
     c.wait()

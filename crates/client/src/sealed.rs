@@ -133,7 +133,7 @@ impl FileStore {
 
     /// Whether the content with this SHA-256 is stored (not whether it reads well).
     pub(crate) fn contains(&self, sha256: &str) -> bool {
-        self.path(sha256).is_some_and(|p| p.is_file())
+        self.address(sha256).is_some()
     }
 
     /// The SHA-256 of the stored file at `path`, if `path` is one (a draft's attachment

@@ -5,6 +5,7 @@
 const COMMANDS: &[&str] = &[
     "app_info",
     "set_language",
+    "first_list_shown",
     "demo_identities",
     "sign_in",
     "sign_out",

@@ -57,6 +57,7 @@ const MAIN_WINDOW: &str = "main";
 const DROPPED_EVENT: &str = "attachments-dropped";
 
 fn main() -> anyhow::Result<()> {
+    std::sync::LazyLock::force(&commands::startup::STARTED);
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_env("BREVDUE_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
@@ -105,6 +106,7 @@ fn main() -> anyhow::Result<()> {
         .invoke_handler(tauri::generate_handler![
             commands::settings::app_info,
             commands::settings::set_language,
+            commands::startup::first_list_shown,
             commands::session::demo_identities,
             commands::session::sign_in,
             commands::session::sign_out,

@@ -13,6 +13,7 @@ pub(crate) mod memo_file;
 pub(crate) mod messages;
 pub(crate) mod session;
 pub(crate) mod settings;
+pub(crate) mod startup;
 pub(crate) mod update;
 
 use crate::error::{CmdResult, CommandError};

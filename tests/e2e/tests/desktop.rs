@@ -71,6 +71,16 @@ async fn a_citizen_reads_his_post_in_the_real_app() -> Result<()> {
             .any(|line| line.contains("webview drawing") && line.contains("Never")),
         "the app did not report drawing without GPU compositing"
     );
+    // The start's time is in the log, once the window drew its first list of letters.
+    ensure!(
+        output.lines().any(|line| {
+            let line = support::without_ansi(line);
+            line.contains("the window shows its first list of letters")
+                && line.contains("since_start_ms=")
+                && line.contains("letters=")
+        }),
+        "the app did not log when its first list of letters was shown"
+    );
     let world = brevdue_core::demo::world::world(chrono::Utc::now());
     let found =
         support::sensitive_in_logs(&core.state().db, &[log], work.path(), &world.cpr_numbers())

@@ -21,6 +21,7 @@
  * |---|---|---|
  * | `app_info` | – | {@link AppInfo} |
  * | `set_language` | `{ language }` | – (the Rust side remembers it) |
+ * | `first_list_shown` | `{ pageMs, letters }` | – (once per page load, after the first list was drawn: the start's time goes to the app's log) |
  * | `demo_identities` | – | {@link DemoIdentity}[] (empty unless demo mode) |
  * | `sign_in` | `{ loginHint? }` | {@link Session}. Demo: `loginHint` is a demo identity id. Real server: the system browser opens for the login, and the promise settles when it is done. |
  * | `sign_out` | – | – |
@@ -149,6 +150,7 @@ export type IcsScope = 'all' | (MessageAddress & { uid?: string });
 export interface Commands {
   app_info: { args: undefined; result: AppInfo };
   set_language: { args: { language: Language }; result: null };
+  first_list_shown: { args: { pageMs: number; letters: number }; result: null };
   demo_identities: { args: undefined; result: DemoIdentity[] };
   sign_in: { args: { loginHint?: string }; result: Session };
   sign_out: { args: undefined; result: null };

@@ -148,6 +148,12 @@ describe('Brevdue in the browser', { concurrency: false }, () => {
     const listCalls = (await mock(page).calls()).filter((c) => c.cmd === 'list_messages');
     assert.ok(listCalls.some((c) => c.args.search === 'ejendomsskat'));
     assert.ok(listCalls.some((c) => c.args.sort === 'sender'));
+    // The start's time went to the app's log once, after the first list (7 letters) was drawn,
+    // and not again for the search or the new sort.
+    const shown = (await mock(page).calls()).filter((c) => c.cmd === 'first_list_shown');
+    assert.equal(shown.length, 1);
+    assert.equal(shown[0].args.letters, 7);
+    assert.ok(shown[0].args.pageMs > 0);
     assert.deepEqual(errors, []);
     await context.close();
   });

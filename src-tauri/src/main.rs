@@ -80,6 +80,7 @@ fn main() -> anyhow::Result<()> {
         // its own instead, with no account.
         builder = builder.plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
             if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
+                let _ = window.show();
                 let _ = window.unminimize();
                 let _ = window.set_focus();
             }
@@ -99,6 +100,14 @@ fn main() -> anyhow::Result<()> {
         // Checks and installs signed updates for `commands::update`; the window cannot call it.
         .plugin(tauri_plugin_updater::Builder::new().build())
         .manage(file_mode)
+        .on_page_load(|webview, payload| {
+            tracing::debug!(event = ?payload.event(), url = %payload.url(), "page load");
+            if payload.event() == tauri::webview::PageLoadEvent::Finished
+                && let Some(window) = webview.app_handle().get_webview_window(MAIN_WINDOW)
+            {
+                rendering::show(&window, "its page has loaded");
+            }
+        })
         .setup(move |app| {
             setup(app, &args)?;
             Ok(())
@@ -235,6 +244,7 @@ fn setup(app: &mut tauri::App, args: &Args) -> anyhow::Result<()> {
     });
     watch_drops(app);
     rendering::configure(app);
+    rendering::show_anyway_later(app.handle());
     signals::quit_on_signals(app.handle());
 
     if let Some(name) = app.state::<FileMode>().0.as_ref().map(|_| file_title(args)) {

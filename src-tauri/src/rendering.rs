@@ -6,6 +6,15 @@
 //! with GPU compositing and about 120 MB without (ARCHITECTURE.md, `src-tauri/`). So the
 //! webview draws in software, unless `BREVDUE_GPU=1` asks for WebKit's default (for a machine
 //! where software drawing turns out slow, e.g. a 4K screen on a weak CPU).
+//!
+//! The window opens hidden (`tauri.conf.json`) and is shown once its page has loaded
+//! ([`page_loaded`]), or after [`SHOW_ANYWAY_AFTER`] if the page never says so. A window shown
+//! at once is drawn while WebKit's web process is still starting; GTK's draw then waits for
+//! the web process's first frame, up to half a second, and the UI thread that waits is the
+//! one that would serve the page its files (`tauri://`). Measured in the desktop bench
+//! (`tests/e2e/benches/desktop.rs`): about half the starts lost those 500 ms.
+
+use std::time::Duration;
 
 use tauri::Manager;
 
@@ -42,6 +51,35 @@ pub(crate) fn configure(app: &tauri::App) {
     }
     #[cfg(not(target_os = "linux"))]
     let _ = window;
+}
+
+/// How long the window stays hidden at most while its page loads.
+pub(crate) const SHOW_ANYWAY_AFTER: Duration = Duration::from_secs(3);
+
+/// Shows `window` if it is still hidden: its page has loaded, or it took too long.
+pub(crate) fn show(window: &tauri::WebviewWindow, why: &str) {
+    if window.is_visible().unwrap_or(true) {
+        return;
+    }
+    tracing::debug!(why, "the window is shown");
+    if let Err(error) = window.show() {
+        tracing::warn!(%error, "the window could not be shown");
+    }
+}
+
+/// Shows the window at the latest [`SHOW_ANYWAY_AFTER`] from now, in case its page never
+/// reports that it loaded.
+pub(crate) fn show_anyway_later(app: &tauri::AppHandle) {
+    let app = app.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(SHOW_ANYWAY_AFTER);
+        let handle = app.clone();
+        let _ = app.run_on_main_thread(move || {
+            if let Some(window) = handle.get_webview_window(MAIN_WINDOW) {
+                show(&window, "the page took long to load");
+            }
+        });
+    });
 }
 
 #[cfg(test)]

@@ -9,10 +9,16 @@ import type { OwnerType } from './types';
 export type ThemeName = 'borgerdk' | 'virkdk';
 
 let links: Record<ThemeName, HTMLLinkElement> | null = null;
+/** The stylesheets that have loaded (or failed), which may be switched to. */
+const usable = new Set<ThemeName>();
+/** The theme the shown mailbox asks for. */
+let wanted: ThemeName = 'borgerdk';
 
 /**
  * Adds the two theme stylesheets to the page (once), the borger.dk one active. Resolves
- * when they have loaded (or failed, or after 5 seconds), so the app never draws unstyled.
+ * when that one has loaded (or failed, or after 5 seconds), so the app never draws
+ * unstyled; Virk's goes on loading beside the start, and a switch to it before it has loaded
+ * waits for it (the page keeps borger.dk's look meanwhile).
  */
 export function installThemes(urls: Record<ThemeName, string>): Promise<void> {
   if (links) return Promise.resolve();
@@ -27,24 +33,36 @@ export function installThemes(urls: Record<ThemeName, string>): Promise<void> {
   };
   links = { virkdk: make('virkdk'), borgerdk: make('borgerdk') };
   applyTheme('CITIZEN');
-  const loaded = (link: HTMLLinkElement): Promise<void> =>
+  const loaded = (name: ThemeName): Promise<void> =>
     new Promise((resolve) => {
-      link.addEventListener('load', () => resolve(), { once: true });
-      link.addEventListener('error', () => resolve(), { once: true });
-      setTimeout(resolve, 5000);
+      const done = (): void => {
+        usable.add(name);
+        if (wanted === name) useStylesheet(name);
+        resolve();
+      };
+      links?.[name].addEventListener('load', done, { once: true });
+      links?.[name].addEventListener('error', done, { once: true });
+      setTimeout(done, 5000);
     });
-  return Promise.all([loaded(links.borgerdk), loaded(links.virkdk)]).then(() => undefined);
+  void loaded('virkdk');
+  return loaded('borgerdk');
 }
 
 export function themeFor(owner: OwnerType): ThemeName {
   return owner === 'ORGANISATION' ? 'virkdk' : 'borgerdk';
 }
 
+/** Lets only `name`'s stylesheet apply. */
+function useStylesheet(name: ThemeName): void {
+  if (!links) return;
+  links.borgerdk.media = name === 'borgerdk' ? 'all' : 'not all';
+  links.virkdk.media = name === 'virkdk' ? 'all' : 'not all';
+}
+
 export function applyTheme(owner: OwnerType): void {
   const name = themeFor(owner);
-  if (links) {
-    links.borgerdk.media = name === 'borgerdk' ? 'all' : 'not all';
-    links.virkdk.media = name === 'virkdk' ? 'all' : 'not all';
-  }
+  wanted = name;
+  // borger.dk's is active from the start; another is switched to once it has loaded.
+  if (name === 'borgerdk' || usable.has(name)) useStylesheet(name);
   if (typeof document !== 'undefined') document.documentElement.dataset.theme = name;
 }

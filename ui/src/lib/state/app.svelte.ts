@@ -140,21 +140,24 @@ class AppState {
   }
 
   private async listen(): Promise<void> {
+    // All four at once: each is a round trip to the Rust side, and the start waits for them.
     this.unlisten.push(
-      await on('connectivity', (c) => {
-        this.connectivity = c;
-      }),
-      await on('sync-progress', (p) => {
-        this.sync = p.total > 0 && p.done < p.total ? p : null;
-        if (p.total > 0 && p.done >= p.total) void this.refresh();
-      }),
-      await on('new-mail', (n) => {
-        if (n.count > 0) this.notify('info', tp('status.newMail', n.count));
-        void this.refresh();
-      }),
-      await on('open-compose', (r) => {
-        void this.composeTo(r.contactPointId);
-      }),
+      ...(await Promise.all([
+        on('connectivity', (c) => {
+          this.connectivity = c;
+        }),
+        on('sync-progress', (p) => {
+          this.sync = p.total > 0 && p.done < p.total ? p : null;
+          if (p.total > 0 && p.done >= p.total) void this.refresh();
+        }),
+        on('new-mail', (n) => {
+          if (n.count > 0) this.notify('info', tp('status.newMail', n.count));
+          void this.refresh();
+        }),
+        on('open-compose', (r) => {
+          void this.composeTo(r.contactPointId);
+        }),
+      ])),
     );
   }
 

@@ -116,6 +116,16 @@ pub struct CachedMessage {
     pub agenda: Vec<AgendaItem>,
 }
 
+/// What a list row shows beyond the list's own columns, from the message's details when they
+/// are cached (a message not fetched yet has none of it).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RowMarks {
+    pub mandatory: bool,
+    pub legal_notification: bool,
+    /// Its appointments and deadlines, by start.
+    pub agenda: Vec<AgendaItem>,
+}
+
 /// An agenda item with where it comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -624,6 +634,46 @@ impl Cache {
             detail,
             agenda,
         }))
+    }
+
+    /// The [`RowMarks`] of the cached messages among `ids`, in two queries, whatever their
+    /// number (a list page asks for all its rows at once).
+    pub async fn row_marks(&self, ids: &[&str]) -> Result<HashMap<String, RowMarks>> {
+        let ids = serde_json::to_string(ids)
+            .map_err(|e| ClientError::cache("the ids could not be written", e))?;
+        let flags: Vec<(String, i64, i64)> = sqlx::query_as(
+            "SELECT m.id, \
+             coalesce(json_extract(m.detail_json, '$.memo.mandatory'), 0), \
+             coalesce(json_extract(m.detail_json, '$.memo.legalNotification'), 0) \
+             FROM messages m WHERE m.id IN (SELECT value FROM json_each(?1))",
+        )
+        .bind(&ids)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut marks: HashMap<String, RowMarks> = flags
+            .into_iter()
+            .map(|(id, mandatory, legal)| {
+                let marks = RowMarks {
+                    mandatory: mandatory != 0,
+                    legal_notification: legal != 0,
+                    agenda: Vec::new(),
+                };
+                (id, marks)
+            })
+            .collect();
+        let agenda: Vec<(String, String)> = sqlx::query_as(
+            "SELECT message_id, json FROM agenda \
+             WHERE message_id IN (SELECT value FROM json_each(?1)) ORDER BY start, uid",
+        )
+        .bind(&ids)
+        .fetch_all(&self.pool)
+        .await?;
+        for (id, json) in agenda {
+            if let Some(row) = marks.get_mut(&id) {
+                row.agenda.push(from_json(&json)?);
+            }
+        }
+        Ok(marks)
     }
 
     /// The message with this messageUUID in a mailbox, if cached.

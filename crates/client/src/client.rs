@@ -1,6 +1,7 @@
 //! The [`Client`] facade: what the app and the command line call. See the crate
 //! documentation for the list of operations.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,7 +15,8 @@ use url::Url;
 use crate::api::Api;
 use crate::auth::{Account, Authenticator, DemoIdentity, Session, SignedOut};
 use crate::cache::{
-    AgendaEntry, Cache, CachedMessage, FolderView, ListQuery, LocalChange, MessageListItem, Rebuilt,
+    AgendaEntry, Cache, CachedMessage, FolderView, ListQuery, LocalChange, MessageListItem,
+    Rebuilt, RowMarks,
 };
 use crate::credentials::CredentialStore;
 use crate::error::{ClientError, ErrorKind, Result};
@@ -328,6 +330,12 @@ impl Client {
     /// A page of messages.
     pub async fn messages(&self, query: &ListQuery) -> Result<Vec<MessageListItem>> {
         self.current().await?.cache.list_messages(query).await
+    }
+
+    /// What the list rows of `ids` show beyond their summary, from the cache alone (see
+    /// [`RowMarks`]); a message whose details are not cached yet is absent.
+    pub async fn row_marks(&self, ids: &[&str]) -> Result<HashMap<String, RowMarks>> {
+        self.current().await?.cache.row_marks(ids).await
     }
 
     /// Messages matching `text`.

@@ -6,7 +6,7 @@
 //! orders and search results are sorted here (see [`list_messages`]).
 
 use brevdue_client::Client;
-use brevdue_client::cache::{ListQuery, MAX_PAGE_SIZE, MessageListItem};
+use brevdue_client::cache::{ListQuery, MAX_PAGE_SIZE, MessageListItem, RowMarks};
 use brevdue_memo::{AgendaItem, AgendaKind};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -165,10 +165,15 @@ pub(crate) async fn list_messages(
         (all.len() as u64, window(all, offset, limit))
     };
     let now = Utc::now();
-    let mut items = Vec::with_capacity(page.len());
-    for item in page {
-        items.push(summary(client, item, now).await);
-    }
+    let ids: Vec<&str> = page.iter().map(|item| item.id.as_str()).collect();
+    let mut marks = client.row_marks(&ids).await?;
+    let items = page
+        .into_iter()
+        .map(|item| {
+            let marks = marks.remove(&item.id).unwrap_or_default();
+            summary(item, &marks, now)
+        })
+        .collect();
     Ok(MessagePage { total, items })
 }
 
@@ -269,23 +274,10 @@ fn danish_key(text: &str) -> String {
 }
 
 /// A list row with the markings only the message itself knows (mandatory, legal
-/// notification, its next appointment or deadline). A message whose details cannot be had
-/// (offline and not fetched yet) is shown with what the list knows.
-async fn summary(client: &Client, item: MessageListItem, now: DateTime<Utc>) -> MessageSummary {
-    let (mandatory, legal, next) = match client.message(&item.id).await {
-        Ok(cached) => {
-            let memo = cached.detail.as_ref().map(|d| &d.memo);
-            (
-                memo.is_some_and(|m| m.mandatory),
-                memo.is_some_and(|m| m.legal_notification),
-                next_event(&cached.agenda, now),
-            )
-        }
-        Err(error) => {
-            tracing::debug!(kind = %error.kind(), "a list row without its message's details");
-            (false, false, None)
-        }
-    };
+/// notification, its next appointment or deadline), from the cache. A message whose details
+/// are not cached yet is shown with what the list knows; the sync fetches them, and the
+/// list is drawn again when it has.
+fn summary(item: MessageListItem, marks: &RowMarks, now: DateTime<Utc>) -> MessageSummary {
     MessageSummary {
         id: item.id,
         label: item.label,
@@ -294,9 +286,9 @@ async fn summary(client: &Client, item: MessageListItem, now: DateTime<Utc>) -> 
         read: item.read,
         flagged: item.flagged,
         has_actions: item.has_actions,
-        next_event: next,
-        mandatory,
-        legal_notification: legal,
+        next_event: next_event(&marks.agenda, now),
+        mandatory: marks.mandatory,
+        legal_notification: marks.legal_notification,
     }
 }
 

@@ -324,3 +324,56 @@ async fn hostile_text_is_searched_literally() {
         assert_eq!(found.len(), expected, "{query}: {found:?}");
     }
 }
+
+#[tokio::test]
+async fn a_list_page_gets_its_rows_marks_at_once_from_the_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = cache_with_folders(dir.path()).await;
+    cache
+        .apply_feed(
+            MB,
+            &feed(
+                vec![summary("a", "A", 1, 1), summary("b", "B", 2, 1)],
+                &[],
+                "1",
+            ),
+        )
+        .await
+        .unwrap();
+    // "a" is fetched: mandatory post with the hospital letter's appointment and deadlines;
+    // "b" is listed but not fetched yet.
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../memo/tests/data/agenda_hospital.xml");
+    let mut memo = brevdue_memo::read_file(path, &mut brevdue_memo::Discard).unwrap();
+    memo.mandatory = true;
+    memo.legal_notification = false;
+    let expected = brevdue_memo::agenda(&memo);
+    assert!(expected.len() >= 2, "the letter has appointments and deadlines");
+    let detail = brevdue_api::MessageDetail {
+        summary: summary("a", "A", 1, 1),
+        memo,
+        documents: Vec::new(),
+        do_not_deliver_until_date: None,
+    };
+    cache.put_detail(&detail, "").await.unwrap();
+
+    let marks = cache.row_marks(&["a", "b", "not-cached"]).await.unwrap();
+    let a = &marks["a"];
+    assert!(a.mandatory);
+    assert!(!a.legal_notification);
+    let mut by_start = expected.clone();
+    by_start.sort_by(|x, y| (x.start, &x.uid).cmp(&(y.start, &y.uid)));
+    assert_eq!(a.agenda, by_start);
+    // Listed but not fetched: nothing but the list's own columns to show.
+    assert_eq!(marks["b"], brevdue_client::cache::RowMarks::default());
+    assert!(!marks.contains_key("not-cached"));
+    assert!(cache.row_marks(&[]).await.unwrap().is_empty());
+
+    // A hostile id is a value, not SQL.
+    assert!(
+        cache
+            .row_marks(&["a') OR 1=1 --", "\"]"])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

@@ -17,7 +17,10 @@
 //!    the last three starts, and the median of each printed. USS (private memory) and RSS are
 //!    printed beside it: PSS shares a library's pages among all processes mapping it, so it
 //!    falls by tens of MB while another WebKitGTK app runs on the machine (the bench says
-//!    when one does), and USS with it.
+//!    when one does), and USS with it. Each process's PSS is also split by what holds it
+//!    (`/proc/<pid>/smaps`): shared libraries, Brevdue's own program, heap and other
+//!    anonymous memory, other files; the libraries' part is the floor the app cannot go
+//!    below with the system's WebKitGTK and Mesa.
 //! 3. **A letter with a 10 MB PDF: first page visible**: a letter whose PDF is a 10 MB scan
 //!    (one page, an uncompressed 1,800 × 1,900 image) is sent to the signed-in citizen through
 //!    the core's routing; the app is started, the letter clicked, and the time from the click
@@ -112,13 +115,24 @@ async fn main() -> Result<()> {
             let sample = tree_memory(pid);
             for p in &sample {
                 println!(
-                    "  {:>16}: PSS {:.1} MB, USS {:.1} MB, RSS {:.1} MB",
+                    "  {:>16}: PSS {:.1} MB, USS {:.1} MB, RSS {:.1} MB; PSS in shared \
+                     libraries {:.1} MB, Brevdue's program {:.1} MB, heap and other anonymous \
+                     {:.1} MB, other files {:.1} MB",
                     p.name,
                     mb(p.pss),
                     mb(p.uss),
-                    mb(p.rss)
+                    mb(p.rss),
+                    mb(p.split.libraries),
+                    mb(p.split.program),
+                    mb(p.split.anonymous),
+                    mb(p.split.other)
                 );
             }
+            let libraries: u64 = sample.iter().map(|p| p.split.libraries).sum();
+            println!(
+                "  of the tree's PSS, shared libraries hold {:.1} MB",
+                mb(libraries)
+            );
             let others = other_web_processes(pid);
             if others > 0 {
                 println!(
@@ -417,6 +431,51 @@ struct ProcessMemory {
     pss: u64,
     uss: u64,
     rss: u64,
+    /// The PSS by what is mapped (see [`PssSplit`]).
+    split: PssSplit,
+}
+
+/// A process's PSS by what holds it, in kB: what Brevdue can change (its own program's code
+/// and data, and the memory it and the libraries allocate) and what it cannot (the pages of
+/// shared libraries: WebKit, GTK, Mesa and its LLVM, …).
+#[derive(Debug, Clone, Copy, Default)]
+struct PssSplit {
+    /// `brevdue-desktop`'s own file.
+    program: u64,
+    /// Shared libraries (`*.so*` files).
+    libraries: u64,
+    /// Heap, stacks and other anonymous memory.
+    anonymous: u64,
+    /// Other mapped files (fonts, shared memory, caches).
+    other: u64,
+}
+
+/// The [`PssSplit`] of process `pid`, from `/proc/<pid>/smaps`.
+fn pss_split(pid: u32) -> PssSplit {
+    let smaps = std::fs::read_to_string(format!("/proc/{pid}/smaps")).unwrap_or_default();
+    let mut split = PssSplit::default();
+    let mut path = String::new();
+    for line in smaps.lines() {
+        let mut fields = line.split_whitespace();
+        let first = fields.next().unwrap_or("");
+        if first.contains('-') && first.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+            // A mapping's header: address, perms, offset, device, inode, then the path.
+            path = fields.nth(4).unwrap_or("").to_owned();
+        } else if first == "Pss:" {
+            let kb: u64 = fields.next().and_then(|v| v.parse().ok()).unwrap_or(0);
+            let slot = if path.ends_with("/brevdue-desktop") {
+                &mut split.program
+            } else if path.contains(".so") {
+                &mut split.libraries
+            } else if path.is_empty() || path.starts_with('[') {
+                &mut split.anonymous
+            } else {
+                &mut split.other
+            };
+            *slot += kb;
+        }
+    }
+    split
 }
 
 fn mb(kb: u64) -> f64 {
@@ -443,6 +502,7 @@ fn tree_memory(root: u32) -> Vec<ProcessMemory> {
                 pss: field("Pss:"),
                 uss: field("Private_Clean:") + field("Private_Dirty:"),
                 rss: field("Rss:"),
+                split: pss_split(pid),
             }
         })
         .collect()

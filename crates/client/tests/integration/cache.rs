@@ -342,12 +342,18 @@ async fn a_list_page_gets_its_rows_marks_at_once_from_the_cache() {
         .unwrap();
     // "a" is fetched: mandatory post with the hospital letter's appointment and deadlines;
     // "b" is listed but not fetched yet.
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../memo/tests/data/agenda_hospital.xml");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../memo/tests/data/agenda_hospital.xml"
+    );
     let mut memo = brevdue_memo::read_file(path, &mut brevdue_memo::Discard).unwrap();
     memo.mandatory = true;
     memo.legal_notification = false;
     let expected = brevdue_memo::agenda(&memo);
-    assert!(expected.len() >= 2, "the letter has appointments and deadlines");
+    assert!(
+        expected.len() >= 2,
+        "the letter has appointments and deadlines"
+    );
     let detail = brevdue_api::MessageDetail {
         summary: summary("a", "A", 1, 1),
         memo,

@@ -7,12 +7,12 @@
 //! webview draws in software, unless `BREVDUE_GPU=1` asks for WebKit's default (for a machine
 //! where software drawing turns out slow, e.g. a 4K screen on a weak CPU).
 //!
-//! The window opens hidden (`tauri.conf.json`) and is shown once its page has loaded
-//! ([`page_loaded`]), or after [`SHOW_ANYWAY_AFTER`] if the page never says so. A window shown
-//! at once is drawn while WebKit's web process is still starting; GTK's draw then waits for
-//! the web process's first frame, up to half a second, and the UI thread that waits is the
-//! one that would serve the page its files (`tauri://`). Measured in the desktop bench
-//! (`tests/e2e/benches/desktop.rs`): about half the starts lost those 500 ms.
+//! The window opens hidden (`tauri.conf.json`) and is shown ([`show`]) once its page has
+//! loaded (the page-load hook in `main.rs`), or after [`SHOW_ANYWAY_AFTER`] if it never
+//! does. A window shown at once is drawn while WebKit's web process is still starting; GTK's
+//! draw then waits for the web process's first frame, up to half a second, and the UI thread
+//! that waits is the one that would serve the page its files (`tauri://`). Measured in the
+//! desktop bench (`tests/e2e/benches/desktop.rs`): about half the starts lost those 500 ms.
 
 use std::time::Duration;
 

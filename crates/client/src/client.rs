@@ -333,7 +333,7 @@ impl Client {
     }
 
     /// What the list rows of `ids` show beyond their summary, from the cache alone (see
-    /// [`RowMarks`]); a message whose details are not cached yet is absent.
+    /// [`RowMarks`]): a message not fetched yet has no marks, one not in the cache is absent.
     pub async fn row_marks(&self, ids: &[&str]) -> Result<HashMap<String, RowMarks>> {
         self.current().await?.cache.row_marks(ids).await
     }

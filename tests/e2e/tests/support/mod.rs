@@ -687,9 +687,12 @@ pub(crate) async fn log_line(log: &Path, text: &str, timeout: Duration) -> Resul
             return Ok(without_ansi(line));
         }
         if Instant::now() > end {
+            let tail: Vec<&str> = all.lines().rev().take(40).collect();
+            let tail: Vec<String> = tail.into_iter().rev().map(without_ansi).collect();
             bail!(
-                "no line with {text:?} in {} within {timeout:?}",
-                log.display()
+                "no line with {text:?} in {} within {timeout:?}; its last lines:\n{}",
+                log.display(),
+                tail.join("\n")
             );
         }
         tokio::time::sleep(Duration::from_millis(200)).await;

@@ -7,27 +7,16 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use brevdue_client::auth::CLIENT_ID_DESKTOP;
 use brevdue_client::cache::{CHECK_MARKER, DB_FILE, ListQuery, Rebuilt};
 use brevdue_client::credentials::CredentialStore;
-use brevdue_client::{Client, ClientConfig, Draft, ErrorKind};
+use brevdue_client::{Client, Draft, ErrorKind};
 use tempfile::TempDir;
 
 use crate::in_private_keyring;
 use crate::support::core::{ANNA, ANNA_CPR, TestCore, letter};
 use crate::support::proxy::Proxy;
-use crate::support::{cache_dir, cache_key, open_encrypted};
+use crate::support::{cache_dir, cache_key, open_client, open_encrypted};
 use crate::writing::{add_contact_point, on_the_core, to_pas};
-
-async fn open_client(server: url::Url, data: &std::path::Path) -> Client {
-    Client::open(ClientConfig {
-        data_dir: data.to_path_buf(),
-        server,
-        client_id: CLIENT_ID_DESKTOP.into(),
-    })
-    .await
-    .unwrap()
-}
 
 /// Every message of the mailbox in the signed-in account's cache: (id, label, fetched), read
 /// from the file itself (asking the client would fetch what is missing).

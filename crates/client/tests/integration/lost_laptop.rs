@@ -13,13 +13,14 @@ use std::sync::{Arc, Mutex};
 use brevdue_api::{AccessKind, AccessType};
 use brevdue_client::auth::CLIENT_ID_DESKTOP;
 use brevdue_client::cache::ListQuery;
-use brevdue_client::{Client, ClientConfig, ErrorKind};
+use brevdue_client::{Client, ErrorKind};
 use brevdue_core::demo::world::{ANDERS, KAREN};
-use tempfile::TempDir;
 
 use crate::in_private_keyring;
 use crate::support::core::TestCore;
-use crate::support::{files_containing, open_encrypted, secret_tool_lookup, secret_tool_lookup_in};
+use crate::support::{
+    files_containing, open_client, open_encrypted, secret_tool_lookup, secret_tool_lookup_in,
+};
 
 /// Every log line of the process, as the formatter wrote it.
 #[derive(Clone, Default)]
@@ -47,16 +48,6 @@ fn capture_logs() -> Captured {
         .try_init()
         .expect("the only subscriber of this process");
     captured
-}
-
-async fn open_client(core: &TestCore, data: &TempDir) -> Client {
-    Client::open(ClientConfig {
-        data_dir: data.path().to_path_buf(),
-        server: core.url(),
-        client_id: CLIENT_ID_DESKTOP.into(),
-    })
-    .await
-    .unwrap()
 }
 
 /// Reads every message of every mailbox the client sees, and every file of each; returns the
@@ -105,7 +96,7 @@ async fn after_sign_out_nothing_sensitive_is_left_in_logs_or_files() {
 
     // Anders: his own post and, with read access, his mother Karen's.
     let anders_data = tempfile::tempdir().unwrap();
-    let anders = open_client(&core, &anders_data).await;
+    let anders = open_client(core.url(), anders_data.path()).await;
     let account = anders.sign_in_demo(ANDERS).await.unwrap();
     let report = anders.sync(None).await.unwrap();
     assert!(report.fetched > 0, "{report:?}");
@@ -200,7 +191,7 @@ async fn after_sign_out_nothing_sensitive_is_left_in_logs_or_files() {
     assert!(anders.access_log(&own.id).await.unwrap().is_empty());
     // Karen, on her own laptop, sees what Anders read.
     let karen_data = tempfile::tempdir().unwrap();
-    let karen = open_client(&core, &karen_data).await;
+    let karen = open_client(core.url(), karen_data.path()).await;
     karen.sign_in_demo(KAREN).await.unwrap();
     karen.sync(None).await.unwrap();
     let log = karen.access_log(&karens.id).await.unwrap();

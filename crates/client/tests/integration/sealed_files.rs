@@ -5,31 +5,20 @@
 //! files of a cache from before files were sealed are sealed when it is opened and still read
 //! offline.
 
-use brevdue_client::auth::CLIENT_ID_DESKTOP;
 use brevdue_client::cache::{Cache, FILES_DIR, ListQuery};
 use brevdue_client::credentials::CacheKey;
-use brevdue_client::{Client, ClientConfig, ErrorKind};
+use brevdue_client::{Client, ErrorKind};
 use sha2::{Digest, Sha256};
 
 use crate::in_private_keyring;
 use crate::support::core::{ANNA, ANNA_CPR, TestCore, letter};
 use crate::support::proxy::Proxy;
-use crate::support::{cache_dir, cache_key, files_containing};
+use crate::support::{cache_dir, cache_key, files_containing, open_client};
 
 /// The marker in the small letter (fetched with its message).
 const SMALL_MARKER: &str = "HEMMELIG-MARKOER-0815";
 /// The marker in the large letter (over 2 MB: fetched on demand).
 const LARGE_MARKER: &str = "HEMMELIG-MARKOER-4711";
-
-async fn open_client(server: url::Url, data: &std::path::Path) -> Client {
-    Client::open(ClientConfig {
-        data_dir: data.to_path_buf(),
-        server,
-        client_id: CLIENT_ID_DESKTOP.into(),
-    })
-    .await
-    .unwrap()
-}
 
 fn sha(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))

@@ -3,27 +3,15 @@
 
 use std::time::Duration;
 
-use brevdue_client::auth::CLIENT_ID_DESKTOP;
+use brevdue_client::ErrorKind;
 use brevdue_client::cache::ListQuery;
 use brevdue_client::sync::{Progress, SyncEvent};
-use brevdue_client::{Client, ClientConfig, ErrorKind};
 use chrono::{Duration as Days, Utc};
 use serde_json::Value;
-use tempfile::TempDir;
 
 use crate::in_private_keyring;
 use crate::support::core::{ANNA, ANNA_CPR, BO_CPR, TestCore, letter};
-use crate::support::{files_containing, secret_tool_lookup};
-
-async fn open_client(core: &TestCore, data: &TempDir) -> Client {
-    Client::open(ClientConfig {
-        data_dir: data.path().to_path_buf(),
-        server: core.url(),
-        client_id: CLIENT_ID_DESKTOP.into(),
-    })
-    .await
-    .unwrap()
-}
+use crate::support::{files_containing, open_client, secret_tool_lookup};
 
 /// Calls the core's API as `person` with a token of the core's own.
 async fn call(
@@ -91,7 +79,7 @@ async fn sync_fills_the_cache_and_the_mail_reads_offline_after_a_restart() {
         .await;
 
     let data = tempfile::tempdir().unwrap();
-    let client = open_client(&core, &data).await;
+    let client = open_client(core.url(), data.path()).await;
     assert!(client.account().await.is_none());
     assert_eq!(
         client.mailboxes().await.unwrap_err().kind(),
@@ -180,7 +168,7 @@ async fn sync_fills_the_cache_and_the_mail_reads_offline_after_a_restart() {
     // The core goes away, and the app is started again: everything reads from the cache.
     core.stop().await;
     drop(client);
-    let client = open_client(&core, &data).await;
+    let client = open_client(core.url(), data.path()).await;
     assert_eq!(client.account().await.unwrap().id, ANNA);
     let offline = client
         .messages(&inbox_query(&mailbox, &inbox.id))
@@ -219,7 +207,7 @@ async fn changes_made_offline_reach_the_server_exactly_once_after_a_restart() {
         core.deliver(&letter(ANNA_CPR, label, label, None)).await;
     }
     let data = tempfile::tempdir().unwrap();
-    let client = open_client(&core, &data).await;
+    let client = open_client(core.url(), data.path()).await;
     client.sign_in_demo(ANNA).await.unwrap();
     client.sync(None).await.unwrap();
     let mailbox = client.mailboxes().await.unwrap()[0].id.clone();
@@ -381,7 +369,7 @@ async fn online_changes_go_out_at_once_and_background_sync_reports_progress() {
     core.deliver(&letter(ANNA_CPR, "Velkommen", "Hej", None))
         .await;
     let data = tempfile::tempdir().unwrap();
-    let client = open_client(&core, &data).await;
+    let client = open_client(core.url(), data.path()).await;
     client.sign_in_demo(ANNA).await.unwrap();
 
     let (tx, mut rx) = tokio::sync::mpsc::channel(100);
@@ -453,7 +441,7 @@ async fn online_changes_go_out_at_once_and_background_sync_reports_progress() {
         0
     );
     assert!(client.account().await.is_none());
-    let reopened = open_client(&core, &data).await;
+    let reopened = open_client(core.url(), data.path()).await;
     assert!(reopened.account().await.is_none());
 }
 
@@ -477,7 +465,7 @@ async fn offline_deletes_for_good_and_changes_to_messages_gone_meanwhile_settle_
         core.deliver(&letter(ANNA_CPR, label, label, None)).await;
     }
     let data = tempfile::tempdir().unwrap();
-    let client = open_client(&core, &data).await;
+    let client = open_client(core.url(), data.path()).await;
     client.sign_in_demo(ANNA).await.unwrap();
     client.sync(None).await.unwrap();
     let mailbox = client.mailboxes().await.unwrap()[0].id.clone();

@@ -3,28 +3,15 @@
 //! reopening (a reply's draft still answers its letter), replies and forwards carry their data
 //! and follow the reply rule.
 
-use brevdue_client::auth::CLIENT_ID_DESKTOP;
 use brevdue_client::cache::ListQuery;
-use brevdue_client::{
-    Client, ClientConfig, Draft, DraftAttachment, DraftRecipient, ErrorKind, ExtraFieldValue,
-};
+use brevdue_client::{Draft, DraftAttachment, DraftRecipient, ErrorKind, ExtraFieldValue};
 use brevdue_core::auth::SystemRole;
 use brevdue_memo::MemorySink;
 use tempfile::TempDir;
 
 use crate::in_private_keyring;
 use crate::support::core::{ANNA, ANNA_CPR, BO_CPR, TestCore, letter};
-use crate::support::{cache_key, open_encrypted};
-
-async fn open_client(core: &TestCore, data: &TempDir) -> Client {
-    Client::open(ClientConfig {
-        data_dir: data.path().to_path_buf(),
-        server: core.url(),
-        client_id: CLIENT_ID_DESKTOP.into(),
-    })
-    .await
-    .unwrap()
-}
+use crate::support::{cache_key, open_client, open_encrypted};
 
 /// The municipality's recipient system and a contact point `cp-pas` with KLE and FORM codes,
 /// at most 2 attachments.
@@ -102,7 +89,7 @@ async fn a_message_queued_offline_is_delivered_exactly_once() {
     let mut core = TestCore::start().await;
     add_contact_point(&core).await;
     let data = tempfile::tempdir().unwrap();
-    let client = open_client(&core, &data).await;
+    let client = open_client(core.url(), data.path()).await;
     client.sign_in_demo(ANNA).await.unwrap();
     client.sync(None).await.unwrap();
     let mailbox = client.mailboxes().await.unwrap()[0].id.clone();
@@ -227,7 +214,7 @@ async fn drafts_survive_reopening() {
     let mailbox;
     let id;
     {
-        let client = open_client(&core, &data).await;
+        let client = open_client(core.url(), data.path()).await;
         client.sign_in_demo(ANNA).await.unwrap();
         client.sync(None).await.unwrap();
         mailbox = client.mailboxes().await.unwrap()[0].id.clone();
@@ -240,7 +227,7 @@ async fn drafts_survive_reopening() {
         assert_eq!(client.save_draft(draft).await.unwrap(), id);
         assert_eq!(client.drafts(&mailbox).await.unwrap().len(), 1);
     }
-    let client = open_client(&core, &data).await;
+    let client = open_client(core.url(), data.path()).await;
     let drafts = client.drafts(&mailbox).await.unwrap();
     assert_eq!(drafts.len(), 1);
     assert_eq!(drafts[0].id.as_ref(), Some(&id));
@@ -280,7 +267,7 @@ async fn reply_and_forward_carry_their_data() {
     core.deliver(&replyable_letter("Kan ikke besvares", false))
         .await;
     let data = tempfile::tempdir().unwrap();
-    let client = open_client(&core, &data).await;
+    let client = open_client(core.url(), data.path()).await;
     client.sign_in_demo(ANNA).await.unwrap();
     client.sync(None).await.unwrap();
     let mailbox = client.mailboxes().await.unwrap()[0].id.clone();
@@ -388,7 +375,7 @@ async fn a_reopened_reply_draft_still_answers_its_letter() {
     let data = tempfile::tempdir().unwrap();
     let (letter_id, letter_uuid, draft_id);
     {
-        let client = open_client(&core, &data).await;
+        let client = open_client(core.url(), data.path()).await;
         client.sign_in_demo(ANNA).await.unwrap();
         client.sync(None).await.unwrap();
         let mailbox = client.mailboxes().await.unwrap()[0].id.clone();
@@ -414,7 +401,7 @@ async fn a_reopened_reply_draft_still_answers_its_letter() {
     }
 
     // The app is opened again: the same data folder, signed in from the secret store.
-    let client = open_client(&core, &data).await;
+    let client = open_client(core.url(), data.path()).await;
     let mut draft = client.draft(&draft_id).await.unwrap();
     assert_eq!(
         draft.reply_data.as_ref().map(|r| r.message_uuid),
@@ -453,7 +440,7 @@ async fn a_refused_message_is_kept_as_failed_and_not_sent_again() {
     let core = TestCore::start().await;
     add_contact_point(&core).await;
     let data = tempfile::tempdir().unwrap();
-    let client = open_client(&core, &data).await;
+    let client = open_client(core.url(), data.path()).await;
     client.sign_in_demo(ANNA).await.unwrap();
     client.sync(None).await.unwrap();
     let mailbox = client.mailboxes().await.unwrap()[0].id.clone();
@@ -507,7 +494,7 @@ async fn a_representative_cannot_write_reply_or_forward() {
     assert!(granted.status().is_success());
 
     let data = tempfile::tempdir().unwrap();
-    let client = open_client(&core, &data).await;
+    let client = open_client(core.url(), data.path()).await;
     client.sign_in_demo(crate::support::core::BO).await.unwrap();
     client.sync(None).await.unwrap();
     let mailbox = client
@@ -562,7 +549,7 @@ async fn a_large_attachment_arrives_whole() {
     let core = TestCore::start().await;
     add_contact_point(&core).await;
     let data = tempfile::tempdir().unwrap();
-    let client = open_client(&core, &data).await;
+    let client = open_client(core.url(), data.path()).await;
     client.sign_in_demo(ANNA).await.unwrap();
     client.sync(None).await.unwrap();
     let mailbox = client.mailboxes().await.unwrap()[0].id.clone();

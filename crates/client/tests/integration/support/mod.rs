@@ -4,6 +4,17 @@ pub mod core;
 pub mod keyring;
 pub mod proxy;
 
+/// A desktop client of the core at `server`, keeping its data in `data`.
+pub async fn open_client(server: url::Url, data: &std::path::Path) -> brevdue_client::Client {
+    brevdue_client::Client::open(brevdue_client::ClientConfig {
+        data_dir: data.to_path_buf(),
+        server,
+        client_id: brevdue_client::auth::CLIENT_ID_DESKTOP.into(),
+    })
+    .await
+    .unwrap()
+}
+
 /// What `secret-tool` finds for Brevdue's refresh-token entry with this user name, if anything.
 pub fn secret_tool_lookup(user: &str) -> Option<String> {
     secret_tool_lookup_in(brevdue_client::credentials::SERVICE, user)

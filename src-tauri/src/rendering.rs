@@ -71,8 +71,8 @@ pub(crate) fn show(window: &tauri::WebviewWindow, why: &str) {
 /// reports that it loaded.
 pub(crate) fn show_anyway_later(app: &tauri::AppHandle) {
     let app = app.clone();
-    std::thread::spawn(move || {
-        std::thread::sleep(SHOW_ANYWAY_AFTER);
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(SHOW_ANYWAY_AFTER).await;
         let handle = app.clone();
         let _ = app.run_on_main_thread(move || {
             if let Some(window) = handle.get_webview_window(MAIN_WINDOW) {

@@ -156,7 +156,8 @@ pub async fn fetch_message(api: &Api, cache: &Cache, mailbox_id: &str, id: &str)
                 .await?;
                 text.push_str(&String::from_utf8_lossy(&bytes));
                 text.push('\n');
-            } else if !cache.has_file(&file.sha256) {
+            } else {
+                // Nothing to do for a file already there (`download` looks first).
                 download(
                     api,
                     cache,
